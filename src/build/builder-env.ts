@@ -1,0 +1,43 @@
+// The builder gets an explicit, minimal environment: what the docker client and buildx need to
+// find the engine, the builder, proxies and the terminal, and nothing else. A caller's stray
+// `NPM_TOKEN=...` never reaches the build, and DOCKER_CONFIG points at the temporary config.
+
+const EXACT = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'TZ',
+  'TERM',
+  'COLORTERM',
+  'NO_COLOR',
+  'FORCE_COLOR',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'SSH_AUTH_SOCK',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'all_proxy',
+]);
+
+const PREFIXES = ['DOCKER_', 'BUILDX_', 'BUILDKIT_', 'LC_'];
+
+export function builderEnv(
+  parent: NodeJS.ProcessEnv,
+  overrides: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined) continue;
+    if (EXACT.has(name) || PREFIXES.some((prefix) => name.startsWith(prefix))) env[name] = value;
+  }
+  return { ...env, ...overrides };
+}

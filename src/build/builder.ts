@@ -1,0 +1,83 @@
+// Finds the builder to run: the buildx plugin when the docker client has it, else the docker
+// client's classic built-in BuildKit client (`DOCKER_BUILDKIT=1 docker build`), which accepts
+// the same `--secret` flags. With neither, a clear error saying what to install.
+
+import { DockerUnavailableError } from '../errors.js';
+import { spawnChecked } from '../exec.js';
+import type { Redactor } from '../redact/index.js';
+
+export type BuilderKind = 'buildx' | 'classic';
+
+export interface Builder {
+  readonly docker: string;
+  readonly kind: BuilderKind;
+}
+
+export interface DetectOptions {
+  readonly docker: string;
+  /** The environment the build will run with (temporary DOCKER_CONFIG included). */
+  readonly env: Record<string, string>;
+  /** The same environment with the user's own DOCKER_CONFIG, to explain a difference. */
+  readonly userEnv: Record<string, string>;
+  readonly guard: Redactor;
+}
+
+export async function detectBuilder(options: DetectOptions): Promise<Builder> {
+  const { docker, env, guard } = options;
+
+  const buildx = await probe(docker, ['buildx', 'version'], env, guard);
+  if (buildx.missingClient) {
+    throw new DockerUnavailableError(
+      `docker client not found (${docker}): install docker, or set ONA_BUILD_DOCKER to its path`,
+    );
+  }
+  if (buildx.ok) return { docker, kind: 'buildx' };
+
+  const classicEnv = { ...env, DOCKER_BUILDKIT: '1' };
+  const classic = await probe(docker, ['build', '--help'], classicEnv, guard);
+  if (classic.ok && classic.output.includes('--secret')) return { docker, kind: 'classic' };
+
+  const withUserConfig = await probe(docker, ['buildx', 'version'], options.userEnv, guard);
+  if (withUserConfig.ok) {
+    throw new DockerUnavailableError(
+      'buildx not found with the temporary docker config, although your own config finds it; ' +
+        'install buildx system-wide (e.g. /usr/libexec/docker/cli-plugins/docker-buildx)',
+    );
+  }
+  throw new DockerUnavailableError(
+    `${docker} has neither the buildx plugin nor a built-in BuildKit client: install buildx ` +
+      '(Debian: docker-buildx; Docker: docker-buildx-plugin)',
+  );
+}
+
+/** The argv that runs a build of the given kind. */
+export function builderArgv(builder: Builder, args: readonly string[]): string[] {
+  const head = builder.kind === 'buildx' ? ['buildx', 'build'] : ['build'];
+  return [builder.docker, ...head, ...args];
+}
+
+/** Extra environment a builder kind needs. */
+export function builderKindEnv(builder: Builder): Record<string, string> {
+  return builder.kind === 'classic' ? { DOCKER_BUILDKIT: '1' } : {};
+}
+
+interface ProbeResult {
+  readonly ok: boolean;
+  readonly missingClient: boolean;
+  readonly output: string;
+}
+
+async function probe(
+  docker: string,
+  args: string[],
+  env: Record<string, string>,
+  guard: Redactor,
+): Promise<ProbeResult> {
+  const result = await spawnChecked(docker, args, { env, guard });
+  const missingClient = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const output = Buffer.concat([
+    result.stdout ?? new Uint8Array(),
+    result.stderr ?? new Uint8Array(),
+  ]);
+  return { ok: result.exitCode === 0, missingClient, output: output.toString('utf8') };
+}

@@ -1,0 +1,65 @@
+// Reads the `docker buildx build` options ona-build passes through untouched, to find what it
+// needs to know (context, Dockerfile, user-given --secret ids) without changing any of them.
+
+import { UsageError } from '../errors.js';
+import { VALUE_FLAGS } from './buildx-flags.js';
+
+export interface PassthroughInfo {
+  /** The build context argument (a path, a URL or `-`). */
+  readonly context: string;
+  /** `-f`/`--file` when given. */
+  readonly dockerfile?: string;
+  /** Ids of `--secret` flags the user passed themselves. */
+  readonly userSecretIds: string[];
+}
+
+export function readPassthrough(args: readonly string[]): PassthroughInfo {
+  const positionals: string[] = [];
+  const userSecretIds: string[] = [];
+  let dockerfile: string | undefined;
+
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+
+    const [flag, inline] = splitFlag(arg);
+    if (!VALUE_FLAGS.has(flag)) continue;
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+
+    if (flag === '-f' || flag === '--file') dockerfile = value;
+    if (flag === '--secret') userSecretIds.push(secretIdOf(value));
+  }
+
+  if (positionals.length !== 1) {
+    const found = positionals.length === 0 ? 'none' : positionals.join(' ');
+    throw new UsageError(`build needs exactly one build context (PATH, URL or -); got ${found}`);
+  }
+  return { context: positionals[0], dockerfile, userSecretIds };
+}
+
+/** `--file=x` → ['--file', 'x']; `-fx` → ['-f', 'x']; `--load` → ['--load', undefined]. */
+function splitFlag(arg: string): [string, string | undefined] {
+  if (arg.startsWith('--')) {
+    const eq = arg.indexOf('=');
+    return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+  }
+  const short = arg.slice(0, 2);
+  return arg.length > 2 && VALUE_FLAGS.has(short) ? [short, arg.slice(2)] : [arg, undefined];
+}
+
+/** The id of a user `--secret` spec; the CSV fields never carry values we print. */
+function secretIdOf(spec: string): string {
+  for (const field of spec.split(',')) {
+    const [key, value] = field.split('=', 2);
+    if (key === 'id' && value) return value;
+  }
+  return '';
+}

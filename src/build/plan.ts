@@ -1,0 +1,109 @@
+// A build plan is pure data: which secret ids the build gets from which scope and file, which
+// registries get credentials, and the full docker argv. It never holds a value, so it can be
+// printed as it is by `--dry-run`.
+
+import path from 'node:path';
+
+import { SecretError, UsageError } from '../errors.js';
+import type { Scope, Secret, SecretType } from '../secrets/model.js';
+import { validateName } from '../secrets/validate.js';
+import { builderArgv, type Builder } from './builder.js';
+import type { PassthroughInfo } from './passthrough.js';
+
+/** The secret types that become BuildKit secret mounts. */
+const MOUNTED_TYPES: ReadonlySet<SecretType> = new Set(['env', 'file']);
+
+export interface PlannedSecret {
+  readonly id: string;
+  readonly type: SecretType;
+  readonly scope: Scope;
+  /** Where the value will be written, inside the run directory. */
+  readonly file: string;
+  readonly bytes: number;
+}
+
+export interface PlannedRegistry {
+  readonly host: string;
+  readonly username: string;
+  readonly scope: Scope;
+}
+
+export interface BuildPlan {
+  readonly builder: Builder;
+  readonly runDir: string;
+  readonly dockerConfigDir: string;
+  readonly context: string;
+  readonly dockerfile?: string;
+  readonly secrets: PlannedSecret[];
+  readonly registries: PlannedRegistry[];
+  readonly argv: string[];
+}
+
+export interface PlanOptions {
+  readonly builder: Builder;
+  readonly runDir: string;
+  readonly secrets: readonly Secret[];
+  readonly passthrough: readonly string[];
+  readonly info: PassthroughInfo;
+}
+
+export function planBuild(options: PlanOptions): BuildPlan {
+  const { runDir, info } = options;
+  const mounted = options.secrets.filter((secret) => MOUNTED_TYPES.has(secret.type));
+
+  const secrets = mounted.map((secret, index) => toPlannedSecret(secret, runDir, index));
+  rejectUserSecretCollisions(secrets, info.userSecretIds);
+
+  const secretFlags = secrets.flatMap((secret) => ['--secret', secretSpec(secret)]);
+  const registries = options.secrets
+    .filter((secret) => secret.type === 'registry')
+    .map((secret) => ({
+      host: secret.registry!.host,
+      username: secret.registry!.username,
+      scope: secret.scope,
+    }));
+
+  return {
+    builder: options.builder,
+    runDir,
+    dockerConfigDir: path.join(runDir, 'docker-config'),
+    context: info.context,
+    dockerfile: info.dockerfile,
+    secrets,
+    registries,
+    argv: builderArgv(options.builder, [...secretFlags, ...options.passthrough]),
+  };
+}
+
+/**
+ * `id=<id>,src=<file>`: always an explicit src, never a bare id or `env=`, so BuildKit cannot
+ * fall back to a same-named file in the current directory or a variable in the environment.
+ */
+export function secretSpec(secret: Pick<PlannedSecret, 'id' | 'file'>): string {
+  validateName(secret.id);
+  if (/[,"\n\r]/.test(secret.file)) {
+    throw new SecretError(`internal: secret file path for ${secret.id} is not CSV-safe`);
+  }
+  return `id=${secret.id},src=${secret.file}`;
+}
+
+function toPlannedSecret(secret: Secret, runDir: string, index: number): PlannedSecret {
+  return {
+    id: secret.name,
+    type: secret.type,
+    scope: secret.scope,
+    file: path.join(runDir, 'secrets', String(index)),
+    bytes: secret.value.length,
+  };
+}
+
+function rejectUserSecretCollisions(secrets: readonly PlannedSecret[], userIds: string[]): void {
+  for (const id of userIds) {
+    if (secrets.some((secret) => secret.id === id)) {
+      throw new UsageError(
+        `--secret id=${id} is also provided by ona-build from the store; ` +
+          'remove the flag or rename one of them',
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Runs the builder in its own process group, streams its output through the redactor, forwards
+// SIGINT/SIGTERM/SIGHUP to the whole group (docker, its buildx plugin, their children) and waits,
+// within a bound, for it to exit. The caller removes secret files only after this returns:
+// BuildKit reads secret files lazily, while the build runs.
+
+import { pipeline } from 'node:stream/promises';
+
+import { spawnChecked } from '../exec.js';
+import type { Logger } from '../log.js';
+import { redactWritable, type Redactor } from '../redact/index.js';
+import type { SignalTrap, TrappedSignal } from '../signals.js';
+
+export interface RunBuilderOptions {
+  readonly argv: readonly string[];
+  readonly env: Record<string, string>;
+  readonly redactor: Redactor;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly signals: SignalTrap;
+  readonly logger: Logger;
+  readonly cwd?: string;
+  readonly stdinInherit?: boolean;
+  /** How long to wait after forwarding a signal before killing the group. */
+  readonly killAfterMs?: number;
+}
+
+export interface RunBuilderResult {
+  readonly exitCode: number;
+  readonly signal?: TrappedSignal;
+  /** Set when the builder could not be started at all. */
+  readonly spawnError?: Error;
+}
+
+export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilderResult> {
+  const [file, ...args] = options.argv;
+  const child = spawnChecked(file, args, {
+    env: options.env,
+    guard: options.redactor,
+    cwd: options.cwd,
+    stdin: options.stdinInherit ? 'inherit' : 'ignore',
+    detached: true,
+    verbose: options.logger.isEnabled('debug'),
+  });
+
+  const stopForwarding = forwardSignals(child, options);
+  const streams = Promise.all([
+    pipeline(child.stdout, redactWritable(options.redactor, options.stdout)),
+    pipeline(child.stderr, redactWritable(options.redactor, options.stderr)),
+  ]);
+
+  try {
+    const result = await child;
+    await streams;
+    if (result.failed && result.exitCode === undefined && !result.signal) {
+      return { exitCode: 1, spawnError: result.cause as Error };
+    }
+    return {
+      exitCode: result.exitCode ?? 1,
+      signal: options.signals.signal,
+    };
+  } finally {
+    stopForwarding();
+  }
+}
+
+function forwardSignals(
+  child: { pid?: number; exitCode?: number | null },
+  options: RunBuilderOptions,
+): () => void {
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const stop = options.signals.onSignal((signal) => {
+    if (child.pid === undefined) return;
+    options.logger.info(`${signal} received: stopping the build`);
+    killGroup(child.pid, signal);
+
+    killTimer ??= setTimeout(() => {
+      options.logger.warn('the builder did not stop in time: killing it');
+      killGroup(child.pid!, 'SIGKILL');
+    }, options.killAfterMs ?? 10_000);
+  });
+
+  return () => {
+    stop();
+    if (killTimer) clearTimeout(killTimer);
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}

@@ -1,0 +1,86 @@
+// What every command needs: one redactor built before anything is logged, a logger that writes
+// through it, and the secret source, opened on demand.
+
+import type { Argv } from 'yargs';
+
+import { loadMasterKey } from '../crypto/master-key.js';
+import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
+import { defaultKeyFile, defaultStorePath } from '../paths.js';
+import { Redactor } from '../redact/index.js';
+import type { SecretSource } from '../secrets/source.js';
+import { SqliteStore } from '../secrets/store/sqlite-store.js';
+
+export interface GlobalArgs {
+  readonly store?: string;
+  readonly keyFile?: string;
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+export function globalOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('store', {
+      type: 'string',
+      describe: 'The embedded store file [env ONA_BUILD_STORE]',
+      global: true,
+    })
+    .option('key-file', {
+      type: 'string',
+      describe: 'The master key file, unless ONA_BUILD_MASTER_KEY is set [env ONA_BUILD_KEY_FILE]',
+      global: true,
+    })
+    .option('log-level', {
+      choices: LOG_LEVELS,
+      default: 'info',
+      describe: 'How much to log on stderr',
+      global: true,
+    })
+    .option('log-format', {
+      choices: ['text', 'json'] as const,
+      default: 'text',
+      describe: 'Log line format',
+      global: true,
+    });
+}
+
+export interface CommandContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Opens the store (creating it and its key file on first use). Closed by the entry point. */
+  openSource(): SecretSource;
+  close(): void;
+}
+
+export function createContext(
+  args: GlobalArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): CommandContext {
+  const redactor = new Redactor();
+  const logger = new Logger({
+    level: args.logLevel,
+    format: args.logFormat,
+    redactor,
+    sink: process.stderr,
+  });
+  let source: SecretSource | undefined;
+
+  return {
+    env,
+    redactor,
+    logger,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    openSource() {
+      const keyFile = args.keyFile ?? defaultKeyFile(env);
+      const masterKey = loadMasterKey({ env, keyFile, create: true });
+      source ??= SqliteStore.open({ path: args.store ?? defaultStorePath(env), masterKey });
+      return source;
+    },
+    close() {
+      source?.close();
+    },
+  };
+}

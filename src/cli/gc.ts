@@ -1,0 +1,25 @@
+// `ona-build gc`: removes run directories left by runs that were killed before cleaning up.
+
+import type { Argv } from 'yargs';
+
+import { sweepStaleRunDirs } from '../materialize/sweep.js';
+import { candidateRoots } from '../materialize/temp-root.js';
+import { withContext, type ArgsOf } from './run-command.js';
+
+export const command = 'gc';
+export const describe = 'Remove what killed runs left behind (only when their process is gone)';
+
+export function builder(yargs: Argv) {
+  return yargs.option('tmpdir', { type: 'string', describe: 'Also sweep this directory' });
+}
+
+export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  const roots = candidateRoots({ env: context.env, allowDisk: true });
+  if (args.tmpdir) roots.push(args.tmpdir);
+  if (context.env.ONA_BUILD_TMPDIR) roots.push(context.env.ONA_BUILD_TMPDIR);
+
+  const { removed, kept } = sweepStaleRunDirs(roots);
+  for (const dir of removed) context.stdout.write(`removed ${dir}\n`);
+  context.logger.info(`removed ${removed.length}, kept ${kept.length} in use`);
+  return Promise.resolve();
+});

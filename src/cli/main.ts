@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The command table. Command bodies live in their own modules; this file only wires them up and
+// turns yargs' own usage failures into one line and exit code 2.
+
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+
+import * as build from './build.js';
+import { globalOptions } from './context.js';
+import * as gc from './gc.js';
+import * as secret from './secret.js';
+
+export async function main(argv: string[]): Promise<void> {
+  await globalOptions(yargs(argv))
+    .scriptName('ona-build')
+    .command(secret)
+    .command(build)
+    .command(gc)
+    .demandCommand(1, 'name a command: secret, build or gc')
+    .strict()
+    .fail((message, error) => {
+      if (error) throw error;
+      process.stderr.write(`ona-build: error: ${message}\nRun ona-build --help for usage.\n`);
+      process.exitCode = 2;
+    })
+    .help()
+    .wrap(100)
+    .parseAsync();
+}
+
+await main(hideBin(process.argv));

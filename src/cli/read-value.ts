@@ -1,0 +1,80 @@
+// Secret values come from stdin or a file, never from argv (where `ps` and shell history would
+// see them). Bytes are kept exactly: no trimming, no added or removed newline.
+
+import fs from 'node:fs';
+
+import { SecretError, UsageError } from '../errors.js';
+import { MAX_SECRET_BYTES } from '../secrets/model.js';
+
+export async function readSecretValue(
+  fromFile: string | undefined,
+  stdin: NodeJS.ReadStream,
+  prompt: NodeJS.WritableStream,
+): Promise<Buffer> {
+  if (fromFile !== undefined) return readValueFile(fromFile);
+  if (stdin.isTTY) return readHiddenLine(stdin, prompt);
+  return readAll(stdin);
+}
+
+function readValueFile(file: string): Buffer {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new UsageError(`--from-file ${file} is not a regular file`);
+    if (stat.size > MAX_SECRET_BYTES) {
+      throw new SecretError(
+        `--from-file ${file} is ${stat.size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+        'SECRET_TOO_LARGE',
+      );
+    }
+    return fs.readFileSync(file);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof SecretError) throw error;
+    throw new UsageError(
+      `cannot read --from-file ${file}: ${(error as NodeJS.ErrnoException).code}`,
+    );
+  }
+}
+
+/** Reads stdin to its end, stopping early (without buffering more) once it is too large. */
+async function readAll(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_SECRET_BYTES) {
+      throw new SecretError(
+        `the value on stdin is over ${MAX_SECRET_BYTES} bytes, BuildKit's limit`,
+        'SECRET_TOO_LARGE',
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** At a terminal: one line, not echoed; the newline that ends it is not part of the value. */
+async function readHiddenLine(
+  stdin: NodeJS.ReadStream,
+  prompt: NodeJS.WritableStream,
+): Promise<Buffer> {
+  prompt.write('Value (input hidden, Enter to finish): ');
+  stdin.setRawMode(true);
+  const bytes: number[] = [];
+
+  try {
+    for await (const chunk of stdin) {
+      for (const byte of chunk as Buffer) {
+        if (byte === 0x0d || byte === 0x0a || byte === 0x04) return Buffer.from(bytes);
+        if (byte === 0x03) throw new UsageError('cancelled');
+        if (byte === 0x7f) bytes.pop();
+        else bytes.push(byte);
+      }
+    }
+    return Buffer.from(bytes);
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    prompt.write('\n');
+  }
+}

@@ -1,0 +1,45 @@
+// `ona-build secret list`: names, types, scopes and targets; never values.
+
+import type { Argv } from 'yargs';
+
+import type { SecretMeta } from '../secrets/model.js';
+import { describeScope } from '../secrets/validate.js';
+import { formatTable } from './table.js';
+import { withContext, type ArgsOf } from './run-command.js';
+import { listedScopes, scopeOptions } from './scope-options.js';
+
+export const command = 'list';
+export const describe = 'List secrets in the organization and the scopes named (no values)';
+
+export function builder(yargs: Argv) {
+  return scopeOptions(yargs).option('json', { type: 'boolean', describe: 'Print JSON' });
+}
+
+export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  const secrets = await context.openSource().list(listedScopes(args));
+
+  if (args.json) {
+    context.stdout.write(`${JSON.stringify(secrets.map(toJson), null, 2)}\n`);
+    return;
+  }
+  const rows = secrets.map((s) => [describeScope(s.scope), s.name, s.type, targetOf(s)]);
+  context.stdout.write(formatTable(['SCOPE', 'NAME', 'TYPE', 'TARGET'], rows));
+});
+
+export function targetOf(secret: SecretMeta): string {
+  if (secret.type === 'file') return secret.mount ?? '';
+  if (secret.type === 'registry') return `${secret.registry?.username}@${secret.registry?.host}`;
+  if (secret.type === 'env') return `$${secret.name}`;
+  return '';
+}
+
+export function toJson(secret: SecretMeta): Record<string, unknown> {
+  return {
+    name: secret.name,
+    type: secret.type,
+    scope: secret.scope,
+    mount: secret.mount,
+    registry: secret.registry,
+    updatedAt: secret.updatedAt,
+  };
+}

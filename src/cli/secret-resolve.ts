@@ -1,0 +1,48 @@
+// `ona-build secret resolve`: the effective set a principal gets, with provenance: which scope
+// each secret comes from and what it overrode. Works on metadata only; nothing is decrypted.
+
+import type { Argv } from 'yargs';
+
+import { resolvePrecedence } from '../secrets/precedence.js';
+import { scopesFor } from '../secrets/resolve.js';
+import { describeScope } from '../secrets/validate.js';
+import { targetOf, toJson } from './secret-list.js';
+import { formatTable } from './table.js';
+import { withContext, type ArgsOf } from './run-command.js';
+import { scopeOptions } from './scope-options.js';
+
+export const command = 'resolve';
+export const describe =
+  'Show the effective secrets and where each comes from (builds: organization + project)';
+
+export function builder(yargs: Argv) {
+  return scopeOptions(yargs).option('json', { type: 'boolean', describe: 'Print JSON' });
+}
+
+export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  const purpose = args.user || args.serviceAccount ? 'environment' : 'build';
+  const metas = await context.openSource().list(scopesFor(args, purpose));
+  const { secrets, overrides } = resolvePrecedence(metas);
+
+  const overridden = (name: string) =>
+    overrides
+      .filter((o) => o.winner.name === name)
+      .map((o) => ({ name: o.loser.name, scope: describeScope(o.loser.scope), reason: o.reason }));
+
+  if (args.json) {
+    const body = secrets.map((s) => ({ ...toJson(s), overrides: overridden(s.name) }));
+    context.stdout.write(`${JSON.stringify({ purpose, secrets: body }, null, 2)}\n`);
+    return;
+  }
+
+  const rows = secrets.map((s) => [
+    s.name,
+    s.type,
+    describeScope(s.scope),
+    targetOf(s),
+    overridden(s.name)
+      .map((o) => `${o.name} (${o.scope}, same ${o.reason})`)
+      .join(', '),
+  ]);
+  context.stdout.write(formatTable(['NAME', 'TYPE', 'FROM', 'TARGET', 'OVERRIDES'], rows));
+});

@@ -1,0 +1,74 @@
+// `ona-build secret set NAME`: stores a secret; the value comes from stdin or --from-file.
+
+import type { Argv } from 'yargs';
+
+import { UsageError } from '../errors.js';
+import { SECRET_TYPES, type RegistryTarget, type SecretType } from '../secrets/model.js';
+import { isValidRegistryHost, normalizeRegistryHost } from '../secrets/registry-host.js';
+import { describeScope } from '../secrets/validate.js';
+import { withContext, type ArgsOf } from './run-command.js';
+import { readSecretValue } from './read-value.js';
+import { scopeOptions, targetScope } from './scope-options.js';
+
+export const command = 'set <name>';
+export const describe = 'Store a secret (value from stdin or --from-file, never from argv)';
+
+const options = {
+  type: { choices: SECRET_TYPES, describe: 'Secret type (default: env, file with --mount, ...)' },
+  mount: { type: 'string', describe: 'Absolute path in the container, for file secrets' },
+  registry: { type: 'string', describe: 'Registry host, for registry secrets (docker.io = Hub)' },
+  username: { type: 'string', describe: 'Registry username, for registry secrets' },
+  'identity-token': {
+    type: 'boolean',
+    describe: 'The value is a registry identity (refresh) token, as `az acr login` stores',
+  },
+  'from-file': { type: 'string', describe: 'Read the value from this file' },
+} as const;
+
+export function builder(yargs: Argv) {
+  return scopeOptions(yargs)
+    .positional('name', { type: 'string', demandOption: true, describe: 'Secret name' })
+    .options(options);
+}
+
+type Args = ArgsOf<typeof builder>;
+
+export const handler = withContext<Args>(async (args, context) => {
+  const scope = targetScope(args);
+  const type = inferType(args);
+  const registry = registryTarget(type, args);
+  if (args.mount !== undefined && type !== 'file') {
+    throw new UsageError('--mount only applies to file secrets');
+  }
+
+  const value = await readSecretValue(args.fromFile, process.stdin, context.stderr);
+  context.redactor.add([{ id: args.name, value, registryUser: registry?.username }]);
+
+  await context
+    .openSource()
+    .put({ name: args.name, type, scope, mount: args.mount, registry, value });
+  context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
+});
+
+function inferType(args: Args): SecretType {
+  if (args.type) return args.type;
+  if (args.registry !== undefined) return 'registry';
+  if (args.mount !== undefined) return 'file';
+  return 'env';
+}
+
+function registryTarget(type: SecretType, args: Args): RegistryTarget | undefined {
+  if (type !== 'registry') {
+    if (args.registry !== undefined || args.username !== undefined) {
+      throw new UsageError('--registry and --username only apply to registry secrets');
+    }
+    return undefined;
+  }
+  if (!args.registry || !args.username) {
+    throw new UsageError('a registry secret needs --registry HOST and --username USER');
+  }
+
+  const host = normalizeRegistryHost(args.registry);
+  if (!isValidRegistryHost(host)) throw new UsageError(`invalid registry host ${args.registry}`);
+  return { host, username: args.username, kind: args.identityToken ? 'identity' : 'basic' };
+}

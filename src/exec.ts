@@ -1,0 +1,63 @@
+// The one place that starts processes. Before anything is spawned, its argv and environment are
+// checked against every registered secret value: a value found there is a bug in ona-build, and
+// the spawn is refused rather than leaking it to `ps` or /proc/<pid>/environ.
+
+import { execa, type Options, type ResultPromise } from 'execa';
+
+import { OnaBuildError } from './errors.js';
+import type { Redactor } from './redact/index.js';
+
+export interface RunOptions {
+  /** The complete environment of the child; the parent's is never inherited implicitly. */
+  readonly env: Record<string, string>;
+  readonly guard: Redactor;
+  readonly cwd?: string;
+  readonly stdin?: Options['stdin'];
+  readonly stdout?: Options['stdout'];
+  readonly stderr?: Options['stderr'];
+  /** Start the child in its own process group, so signals can reach all of its descendants. */
+  readonly detached?: boolean;
+  readonly verbose?: boolean;
+}
+
+export function spawnChecked(file: string, args: readonly string[], options: RunOptions) {
+  assertNothingSecret(file, args, options.env, options.guard);
+
+  return execa(file, args, {
+    env: options.env,
+    extendEnv: false,
+    cwd: options.cwd,
+    stdin: options.stdin ?? 'ignore',
+    stdout: options.stdout ?? 'pipe',
+    stderr: options.stderr ?? 'pipe',
+    detached: options.detached ?? false,
+    // The caller owns the child's lifetime: it forwards signals and waits.
+    cleanup: !options.detached,
+    reject: false,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    // 'short' prints the command line only (already guarded); 'full' would bypass the redactor.
+    verbose: options.verbose ? 'short' : 'none',
+  }) as ResultPromise<{ encoding: 'buffer'; reject: false }>;
+}
+
+export function assertNothingSecret(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  guard: Redactor,
+): void {
+  const places = [file, ...args].map((text, index) => ({ where: `argv[${index}]`, text }));
+  for (const [name, value] of Object.entries(env))
+    places.push({ where: `env ${name}`, text: value });
+
+  for (const { where, text } of places) {
+    if (guard.redact(text) !== text) {
+      throw new OnaBuildError(
+        `refusing to start ${file}: ${where} would carry a secret value (this is a bug)`,
+        'LEAK_GUARD',
+        70,
+      );
+    }
+  }
+}

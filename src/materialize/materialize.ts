@@ -1,0 +1,31 @@
+// Turns a plan into files: one file per secret in the run directory and a temporary docker
+// config with registry auth. The run directory already exists (created by the caller and
+// registered for cleanup) before anything with a value is written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { BuildPlan } from '../build/plan.js';
+import type { Secret } from '../secrets/model.js';
+import {
+  writeDockerConfig,
+  type DockerConfigOptions,
+  type DockerConfigResult,
+} from './docker-config.js';
+import { writeFileExclusive } from './run-dir.js';
+
+export async function materializeSecrets(
+  plan: BuildPlan,
+  secrets: readonly Secret[],
+  options: DockerConfigOptions,
+): Promise<DockerConfigResult> {
+  const byName = new Map(secrets.map((secret) => [secret.name, secret]));
+
+  fs.mkdirSync(path.join(plan.runDir, 'secrets'), { mode: 0o700 });
+  for (const planned of plan.secrets) {
+    writeFileExclusive(planned.file, byName.get(planned.id)!.value);
+  }
+
+  const registrySecrets = secrets.filter((secret) => secret.type === 'registry');
+  return writeDockerConfig(plan.runDir, registrySecrets, options);
+}

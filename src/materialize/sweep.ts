@@ -1,0 +1,70 @@
+// Sweeps run directories left behind by runs that could not clean up (SIGKILL, power loss).
+// Only directories of ours whose owning process is gone are removed.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { ownerStamp, RUN_DIR_PREFIX } from './run-dir.js';
+
+export interface SweepResult {
+  readonly removed: string[];
+  readonly kept: string[];
+}
+
+export function sweepStaleRunDirs(roots: readonly string[]): SweepResult {
+  const result: SweepResult = { removed: [], kept: [] };
+  const uid = process.getuid?.() ?? 0;
+
+  for (const root of new Set(roots)) {
+    for (const name of listRunDirs(root)) {
+      const dir = path.join(root, name);
+      const stat = lstatOrUndefined(dir);
+      if (!stat?.isDirectory() || stat.uid !== uid) continue;
+
+      if (isOwnerAlive(dir, name)) {
+        result.kept.push(dir);
+        continue;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+      result.removed.push(dir);
+    }
+  }
+  return result;
+}
+
+function listRunDirs(root: string): string[] {
+  try {
+    return fs.readdirSync(root).filter((name) => name.startsWith(RUN_DIR_PREFIX));
+  } catch {
+    return [];
+  }
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The owner is alive when a process with the recorded pid exists and started at the recorded
+ * time. A directory with no readable owner file is kept while the pid in its name is alive
+ * (it may be a run that is just being created).
+ */
+function isOwnerAlive(dir: string, name: string): boolean {
+  const pidInName = Number(/^ona-build-(\d+)-/.exec(name)?.[1]);
+  let recorded: string | undefined;
+  try {
+    recorded = fs.readFileSync(path.join(dir, '.owner'), 'utf8').trim();
+  } catch {
+    recorded = undefined;
+  }
+
+  if (recorded) {
+    const pid = Number(recorded.split(' ')[0]);
+    return ownerStamp(pid) === recorded;
+  }
+  return Number.isInteger(pidInName) && ownerStamp(pidInName) !== undefined;
+}

@@ -1,0 +1,15 @@
+// Public API of secret redaction: build masks from values, mask text and streams.
+
+export {
+  buildMasks,
+  EMPTY_MASK_SET,
+  mergeMaskSets,
+  MIN_MASK_LENGTH,
+  type MaskOptions,
+  type MaskSet,
+  type MaskSource,
+  type SkippedMask,
+} from './masks.js';
+export { Redactor, type RedactorOptions } from './redactor.js';
+export { createRedactStream, redactWritable } from './redact-stream.js';
+export { MASK_TEXT } from './render.js';

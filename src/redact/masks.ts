@@ -1,0 +1,143 @@
+// Turns secret values into the byte strings the redactor hides: the value itself, each line of a
+// multi-line value, and the encoded forms a build step is likely to print.
+
+import { trimAsciiSpace } from './ascii.js';
+import {
+  base64Alignments,
+  base64Standalone,
+  base64WrappedLines,
+  hexEncodings,
+  jsonEscapes,
+  urlEncodings,
+} from './encodings.js';
+import { maskableLines } from './lines.js';
+
+/**
+ * Values shorter than this many bytes are not used as masks. Masking `eu` or `1` would blank
+ * large parts of every log, and the pattern of stars would itself reveal the value. The caller
+ * warns about each skipped value instead.
+ */
+export const MIN_MASK_LENGTH = 6;
+
+export interface MaskSource {
+  /** Names the secret in `skipped`; never part of a mask. */
+  readonly id: string;
+  readonly value: Buffer;
+  /** Set for registry secrets: docker stores `base64(user:password)` as `auth`. */
+  readonly registryUser?: string;
+}
+
+export interface SkippedMask {
+  readonly id: string;
+  readonly reason: 'too-short';
+}
+
+export interface MaskSet {
+  /** Deduplicated, longest first. */
+  readonly masks: Buffer[];
+  readonly skipped: SkippedMask[];
+}
+
+export interface MaskOptions {
+  /** Shortest mask kept, in bytes; `MIN_MASK_LENGTH` by default. */
+  readonly minLength?: number;
+}
+
+export const EMPTY_MASK_SET: MaskSet = Object.freeze({ masks: [], skipped: [] });
+
+/**
+ * Builds the masks for `secrets`. A value whose trimmed content is shorter than the minimum is
+ * reported in `skipped`; its raw bytes still become masks when they reach the minimum (as with
+ * `abcd\r\n`), but printed alone the content would show.
+ */
+export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions = {}): MaskSet {
+  const minLength = resolveMinLength(options.minLength);
+  const masks = new MaskCollector(minLength);
+  const skipped: SkippedMask[] = [];
+
+  for (const secret of secrets) {
+    if (trimAsciiSpace(secret.value).length < minLength) {
+      skipped.push({ id: secret.id, reason: 'too-short' });
+    }
+    if (secret.value.length >= minLength) collectSecret(masks, secret);
+  }
+  return { masks: masks.sorted(), skipped };
+}
+
+/** Union of two mask sets, still deduplicated and longest first. */
+export function mergeMaskSets(a: MaskSet, b: MaskSet): MaskSet {
+  const masks = new MaskCollector(1);
+
+  for (const mask of [...a.masks, ...b.masks]) masks.add(mask);
+  return { masks: masks.sorted(), skipped: [...a.skipped, ...b.skipped] };
+}
+
+function resolveMinLength(minLength = MIN_MASK_LENGTH): number {
+  if (!Number.isInteger(minLength) || minLength < 1) {
+    throw new RangeError(`minLength must be a positive integer, got ${minLength}`);
+  }
+  return minLength;
+}
+
+function collectSecret(masks: MaskCollector, secret: MaskSource): void {
+  const { value, registryUser } = secret;
+  const withNewline = Buffer.concat([value, Buffer.from('\n')]);
+
+  masks.add(value);
+  masks.add(trimAsciiSpace(value));
+  if (value.includes(0x0a)) {
+    for (const line of maskableLines(value, masks.minLength)) masks.add(line);
+  }
+
+  for (const form of [value, withNewline]) masks.addAll(encodedForms(form));
+  if (registryUser !== undefined) {
+    const auth = Buffer.from(`${registryUser}:`);
+    for (const form of [value, withNewline]) {
+      masks.addAll(base64Forms(Buffer.concat([auth, form])));
+    }
+  }
+}
+
+function encodedForms(value: Buffer): string[] {
+  return [
+    ...base64Forms(value),
+    ...urlEncodings(value),
+    ...jsonEscapes(value),
+    ...hexEncodings(value),
+  ];
+}
+
+function base64Forms(value: Buffer): string[] {
+  return [
+    ...base64Alignments(value, 'base64'),
+    ...base64Alignments(value, 'base64url'),
+    ...base64Standalone(value),
+    ...base64WrappedLines(value),
+  ];
+}
+
+/** Collects masks once each; short ones are dropped here so every builder can stay simple. */
+class MaskCollector {
+  readonly minLength: number;
+  readonly #byContent = new Map<string, Buffer>();
+
+  constructor(minLength: number) {
+    this.minLength = minLength;
+  }
+
+  add(mask: Buffer | string): void {
+    const bytes = typeof mask === 'string' ? Buffer.from(mask, 'utf8') : mask;
+    if (bytes.length < this.minLength) return;
+
+    const key = bytes.toString('latin1');
+    if (!this.#byContent.has(key)) this.#byContent.set(key, Buffer.from(bytes));
+  }
+
+  addAll(masks: Iterable<Buffer | string>): void {
+    for (const mask of masks) this.add(mask);
+  }
+
+  sorted(): Buffer[] {
+    return [...this.#byContent.values()].sort((a, b) => b.length - a.length || a.compare(b));
+  }
+}

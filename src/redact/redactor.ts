@@ -1,0 +1,71 @@
+// The redaction list of one run. Values are registered before they are validated, so even an
+// error about a malformed value cannot print it; every sink (logger, buildx output) then passes
+// its text through the same Redactor.
+
+import { MaskIndex, type ScanResult } from './mask-index.js';
+import {
+  buildMasks,
+  EMPTY_MASK_SET,
+  mergeMaskSets,
+  type MaskOptions,
+  type MaskSet,
+  type MaskSource,
+  type SkippedMask,
+} from './masks.js';
+import { renderMasked } from './render.js';
+
+export type RedactorOptions = MaskOptions;
+
+export class Redactor {
+  // Private fields (#) rather than `private`: util.inspect and JSON.stringify do not show them,
+  // so logging a Redactor by mistake cannot print the masks.
+  #set: MaskSet;
+  #index: MaskIndex;
+  readonly #options: RedactorOptions;
+
+  constructor(masks: MaskSet = EMPTY_MASK_SET, options: RedactorOptions = {}) {
+    this.#set = masks;
+    this.#index = new MaskIndex(masks.masks);
+    this.#options = options;
+  }
+
+  /** Registers more values. Returns the ones too short to mask, for the caller to warn about. */
+  add(sources: readonly MaskSource[]): readonly SkippedMask[] {
+    const added = buildMasks(sources, this.#options);
+
+    this.#set = mergeMaskSets(this.#set, added);
+    this.#index = new MaskIndex(this.#set.masks);
+    return added.skipped;
+  }
+
+  /** Every value skipped so far, by id. */
+  get skipped(): readonly SkippedMask[] {
+    return this.#set.skipped;
+  }
+
+  get maskCount(): number {
+    return this.#set.masks.length;
+  }
+
+  /** Masks a complete piece of text (a log line, an error message). */
+  redact(text: string): string {
+    if (this.#index.isEmpty || text.length === 0) return text;
+
+    const data = Buffer.from(text, 'utf8');
+    const { ranges } = this.#index.scan(data);
+    if (ranges.length === 0) return text;
+    return renderMasked(data, ranges, data.length).output.toString('utf8');
+  }
+
+  /** Masks a complete piece of output. Returns `data` itself when nothing matched. */
+  redactBuffer(data: Buffer): Buffer {
+    const { ranges } = this.#index.scan(data);
+    if (ranges.length === 0) return data;
+    return renderMasked(data, ranges, data.length).output;
+  }
+
+  /** Where masks occur in `data`, and which tail could start one; for streaming redaction. */
+  scan(data: Buffer): ScanResult {
+    return this.#index.scan(data);
+  }
+}

@@ -1,0 +1,106 @@
+// Validation of names, mounts and values. Errors name the secret and its scope, never the value.
+
+import path from 'node:path';
+
+import { SecretError } from '../errors.js';
+import { MAX_NAME_LENGTH, MAX_SECRET_BYTES, type Scope, type Secret } from './model.js';
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESERVED_ENV_NAMES = new Set(['HOME', 'LD_PRELOAD', 'PATH', 'PWD', 'SHELL', 'USER']);
+
+/** Scope as people read it: `project acme/web`, `organization acme`. */
+export function describeScope(scope: Scope): string {
+  if (scope.kind === 'organization') return `organization ${scope.org}`;
+  return `${scope.kind} ${scope.org}/${scope.owner}`;
+}
+
+/**
+ * Names travel byte for byte to BuildKit secret ids, so they are checked here and never
+ * transformed later. The pattern excludes `,` `"` `=` and newlines, which would break the CSV
+ * `--secret` spec.
+ */
+export function validateName(name: string): void {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw new SecretError(`secret name must be 1 to ${MAX_NAME_LENGTH} characters long`);
+  }
+  if (!NAME_PATTERN.test(name) || name === '.' || name === '..') {
+    throw new SecretError(
+      `invalid secret name ${JSON.stringify(name)}: use letters, digits, '_', '.' and '-'`,
+      'SECRET_NAME',
+    );
+  }
+}
+
+/** Scope names (organizations, projects, users, service accounts) follow the same rule. */
+export function validateScope(scope: Scope): void {
+  for (const [label, value] of [
+    ['organization', scope.org],
+    [scope.kind, scope.owner],
+  ] as const) {
+    if (value.length === 0 || value.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(value)) {
+      throw new SecretError(
+        `invalid ${label} name ${JSON.stringify(value)}: use 1 to ${MAX_NAME_LENGTH} letters, ` +
+          `digits, '_', '.' and '-'`,
+        'SCOPE_NAME',
+      );
+    }
+  }
+}
+
+export function validateSecret(secret: Secret): void {
+  const where = `secret ${secret.name} (${describeScope(secret.scope)})`;
+
+  validateScope(secret.scope);
+  validateName(secret.name);
+
+  if (secret.value.length > MAX_SECRET_BYTES) {
+    throw new SecretError(
+      `${where} is ${secret.value.length} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+      'SECRET_TOO_LARGE',
+    );
+  }
+
+  switch (secret.type) {
+    case 'env':
+      validateEnvName(secret.name, where);
+      break;
+    case 'file':
+      validateMount(secret.mount, where);
+      break;
+    case 'registry':
+      if (!secret.registry?.host || !secret.registry.username) {
+        throw new SecretError(`${where}: a registry secret needs a registry host and a username`);
+      }
+      if (secret.registry.username.includes(':') && secret.registry.kind !== 'identity') {
+        throw new SecretError(`${where}: a registry username cannot contain ':'`);
+      }
+      break;
+    case 'api-only':
+      break;
+  }
+}
+
+function validateEnvName(name: string, where: string): void {
+  if (!ENV_NAME_PATTERN.test(name)) {
+    throw new SecretError(
+      `${where}: an env secret's name must be a valid variable name ` +
+        `(letters, digits and '_', not starting with a digit)`,
+      'SECRET_NAME',
+    );
+  }
+  if (RESERVED_ENV_NAMES.has(name.toUpperCase())) {
+    throw new SecretError(`${where}: ${name} is reserved and cannot be set by a secret`);
+  }
+}
+
+function validateMount(mount: string | undefined, where: string): void {
+  if (!mount) throw new SecretError(`${where}: a file secret needs --mount with an absolute path`);
+
+  if (!path.posix.isAbsolute(mount) || mount.includes('\0') || /[\n\r]/.test(mount)) {
+    throw new SecretError(`${where}: mount path ${JSON.stringify(mount)} must be absolute`);
+  }
+  if (path.posix.normalize(mount) !== mount || mount.endsWith('/')) {
+    throw new SecretError(`${where}: mount path ${JSON.stringify(mount)} is not normalised`);
+  }
+}
