@@ -151,7 +151,12 @@ if ! docker_up; then
   if dockerd --help 2>&1 | grep -q -- '--ip6tables'; then flags+=(--ip6tables=false); fi
   # setsid + nohup + every fd redirected: dockerd outlives this script and holds no pipe of
   # the caller open (a CI runner waiting for EOF on stdout would otherwise hang).
-  setsid nohup dockerd "${flags[@]}" </dev/null >>"$DOCKERD_LOG" 2>&1 &
+  # The proxy is a dead end on loopback: if anything ever asks this engine to pull from a
+  # registry that is not on loopback (Docker Hub for a missing image, say), the request fails
+  # at 127.0.0.1:9 instead of sending DNS or TCP traffic off the machine.
+  HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 \
+    NO_PROXY=localhost,127.0.0.0/8,::1 \
+    setsid nohup dockerd "${flags[@]}" </dev/null >>"$DOCKERD_LOG" 2>&1 &
   dpid=$!
   disown || true
   # Up to 60 s, but give up at once if dockerd exits (bad flag, stale state, ...).

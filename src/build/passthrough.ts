@@ -45,21 +45,28 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
   return { context: positionals[0], dockerfile, userSecretIds };
 }
 
-/** `--file=x` → ['--file', 'x']; `-fx` → ['-f', 'x']; `--load` → ['--load', undefined]. */
+/**
+ * `--file=x` → ['--file', 'x']; `-fx` and `-f=x` → ['-f', 'x'] (pflag drops the `=` after a
+ * shorthand); `--load` → ['--load', undefined].
+ */
 function splitFlag(arg: string): [string, string | undefined] {
   if (arg.startsWith('--')) {
     const eq = arg.indexOf('=');
     return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
   }
   const short = arg.slice(0, 2);
-  return arg.length > 2 && VALUE_FLAGS.has(short) ? [short, arg.slice(2)] : [arg, undefined];
+  if (arg.length <= 2 || !VALUE_FLAGS.has(short)) return [arg, undefined];
+  return [short, arg.slice(arg[2] === '=' ? 3 : 2)];
 }
 
-/** The id of a user `--secret` spec; the CSV fields never carry values we print. */
+/**
+ * The id of a user `--secret` spec; the CSV fields never carry values we print. Like buildx,
+ * keys are case-insensitive and a value runs to the end of its field.
+ */
 function secretIdOf(spec: string): string {
   for (const field of spec.split(',')) {
-    const [key, value] = field.split('=', 2);
-    if (key === 'id' && value) return value;
+    const eq = field.indexOf('=');
+    if (eq !== -1 && field.slice(0, eq).toLowerCase() === 'id') return field.slice(eq + 1);
   }
   return '';
 }

@@ -37,14 +37,21 @@ export function candidateRoots(options: TempRootOptions): string[] {
   return roots;
 }
 
-/** Picks the first usable root, or explains why none is. */
+/**
+ * Picks the first usable root, or explains why none is. A tmpfs root always wins: allowDisk only
+ * permits falling back to disk when no candidate is a usable tmpfs.
+ */
 export function chooseTempRoot(options: TempRootOptions): TempRoot {
-  const problems: string[] = [];
+  const roots = candidateRoots(options);
+  let problems: string[] = [];
 
-  for (const root of candidateRoots(options)) {
-    const problem = checkRoot(root, options.allowDisk === true);
-    if (problem === undefined) return { path: root, isTmpfs: isMemoryFs(root) };
-    problems.push(`${root}: ${problem}`);
+  for (const allowDisk of options.allowDisk === true ? [false, true] : [false]) {
+    problems = [];
+    for (const root of roots) {
+      const problem = checkRoot(root, allowDisk);
+      if (problem === undefined) return { path: root, isTmpfs: isMemoryFs(root) };
+      problems.push(`${root}: ${problem}`);
+    }
   }
 
   throw new MaterializeError(

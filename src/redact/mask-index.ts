@@ -1,11 +1,13 @@
-// Finds every occurrence of any mask in a byte buffer, in one pass.
+// Finds every occurrence of any mask in a byte buffer, in one pass that skips most of the bytes.
 //
-// Log text is scanned one position at a time, and almost every position is ruled out by a single
-// lookup: a 64 Ki-entry table keyed by the two bytes at that position says whether any mask starts
-// with them. Only positions that pass are compared against the masks sharing that byte pair, longest
-// first. With a few thousand masks about 2-5% of pairs are marked, so the cost per byte stays close
-// to one typed-array read. (Calling Buffer.indexOf once per mask would be memchr-fast per call, but
-// does not scale to thousands of masks per chunk.)
+// Every mask is at least `shortest` bytes long, so any occurrence covers `stride` consecutive
+// 3-byte blocks that belong to the first `shortest` bytes of that mask. The scan therefore reads
+// only one block every `stride` bytes (every 4th byte with 6-byte masks) and looks it up in a
+// hashed bitset of all such mask blocks. Only when a block hits are the `stride` start positions
+// it could belong to checked against the masks sharing their first two bytes, longest first.
+// Log text rarely hits, so the cost per byte is a fraction of one table read. Calling
+// Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
+// make that far slower, and it cannot report the partial mask at the end of a stream chunk.
 
 /** Merged covered ranges as `[start, end, start, end, ...]`: sorted, touching ranges joined. */
 export type Ranges = number[];
@@ -19,22 +21,37 @@ export interface ScanResult {
   readonly partialFrom: number;
 }
 
+interface Found {
+  ranges: Ranges;
+  partialFrom: number;
+}
+
+const BLOCK = 3;
+// 2^20 bits (128 KiB): a few thousand masks mark well under 2% of it, so few blocks hit by chance.
+const BLOCK_HASH_BITS = 20;
+
 export class MaskIndex {
   // Bucket number + 1 for every byte pair that starts a mask; 0 where none does.
   readonly #pairs = new Int32Array(1 << 16);
   readonly #buckets: Buffer[][] = [];
-  readonly #bucketMaxLength: number[] = [];
-  // Per first byte: a one-byte mask exists / a longer mask starts with it. Only the last position
-  // of the data, which has no second byte, needs these.
+  // Per byte: a one-byte mask / a longer mask starts with it. Only the last position of the
+  // data, which has no second byte, needs these.
   readonly #singles = new Uint8Array(256);
   readonly #starters = new Uint8Array(256);
+  readonly #blocks = new Int32Array((1 << BLOCK_HASH_BITS) / 32);
+  readonly #shortest: number;
+  readonly #stride: number;
 
-  /** `masks` must be sorted longest first, as `buildMasks` returns them. */
   constructor(masks: readonly Buffer[]) {
-    for (const mask of masks) {
+    const sorted = masks.filter((mask) => mask.length > 0).sort((a, b) => b.length - a.length);
+    this.#shortest = sorted.length === 0 ? 0 : sorted[sorted.length - 1].length;
+    this.#stride = this.#shortest - BLOCK + 1;
+
+    for (const mask of sorted) {
       if (mask.length === 1) this.#addSingle(mask);
-      else if (mask.length > 1) this.#addToBucket((mask[0] << 8) | mask[1], mask);
+      else this.#addToBucket((mask[0] << 8) | mask[1], mask);
       if (mask.length > 1) this.#starters[mask[0]] = 1;
+      if (this.#stride > 0) this.#addBlocks(mask);
     }
   }
 
@@ -43,67 +60,76 @@ export class MaskIndex {
   }
 
   scan(data: Buffer): ScanResult {
-    const ranges: Ranges = [];
-    const end = data.length;
-    let partialFrom = end;
-    if (end === 0 || this.isEmpty) return { ranges, partialFrom };
+    const found: Found = { ranges: [], partialFrom: data.length };
+    if (data.length === 0 || this.isEmpty) return found;
 
-    let pair = data[0];
-    for (let next = 1; next < end; next++) {
-      pair = ((pair << 8) | data[next]) & 0xffff;
-      const bucket = this.#pairs[pair];
-      if (bucket === 0) continue;
-
-      const start = next - 1;
-      const length = this.#longestMatch(data, start, bucket - 1);
-      if (length > 0) addRange(ranges, start, start + length);
-      if (partialFrom === end && this.#isPartial(data, start, bucket - 1)) partialFrom = start;
-    }
-
-    return this.#scanLastByte(data, ranges, partialFrom);
+    // With masks shorter than a block, every position is a candidate.
+    const from = this.#stride > 0 ? this.#scanBlocks(data, found) : 0;
+    this.#verifyStarts(data, from, data.length, found);
+    return found;
   }
 
-  #longestMatch(data: Buffer, start: number, bucket: number): number {
-    const room = data.length - start;
+  /** Verifies the starts each hitting block could belong to; returns where the tail begins. */
+  #scanBlocks(data: Buffer, found: Found): number {
+    const blocks = this.#blocks;
+    const stride = this.#stride;
+    let checked = 0;
 
-    // The pair lookup already matched bytes 0 and 1.
-    for (const mask of this.#buckets[bucket]) {
-      if (mask.length > room) continue;
+    for (let at = stride - 1; at + BLOCK <= data.length; at += stride) {
+      const bit = blockHash((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]);
+      if ((blocks[bit >>> 5] & (1 << (bit & 31))) === 0) continue;
+
+      this.#verifyStarts(data, at - stride + 1, at + 1, found);
+      checked = at + 1;
+    }
+
+    // Starts after this leave too little room for a whole mask, so no block saw them; they can
+    // still begin a partial mask, which the caller checks one by one.
+    return Math.max(checked, data.length - this.#shortest + 1);
+  }
+
+  #verifyStarts(data: Buffer, from: number, to: number, found: Found): void {
+    for (let start = from; start < to; start++) {
+      if (start + 1 < data.length) this.#verifyAt(data, start, found);
+      else this.#verifyLastByte(data, start, found);
+    }
+  }
+
+  // Masks in a bucket are longest first, so the first whole match is the longest one, and any
+  // mask cut short by the end of the data comes before it.
+  #verifyAt(data: Buffer, start: number, found: Found): void {
+    const bucket = this.#pairs[(data[start] << 8) | data[start + 1]];
+    if (bucket === 0) return;
+
+    const room = data.length - start;
+    for (const mask of this.#buckets[bucket - 1]) {
+      const length = Math.min(mask.length, room);
       let at = 2;
-      while (at < mask.length && data[start + at] === mask[at]) at++;
-      if (at === mask.length) return mask.length;
+      while (at < length && data[start + at] === mask[at]) at++;
+      if (at < length) continue;
+
+      if (mask.length > room) {
+        if (found.partialFrom === data.length) found.partialFrom = start;
+        continue;
+      }
+      addRange(found.ranges, start, start + mask.length);
+      return;
     }
-    return 0;
   }
 
-  #isPartial(data: Buffer, start: number, bucket: number): boolean {
-    const room = data.length - start;
-    if (room >= this.#bucketMaxLength[bucket]) return false;
+  #verifyLastByte(data: Buffer, start: number, found: Found): void {
+    const byte = data[start];
 
-    return this.#buckets[bucket].some(
-      (mask) => mask.length > room && data.compare(mask, 0, room, start) === 0,
-    );
-  }
-
-  #scanLastByte(data: Buffer, ranges: Ranges, partialFrom: number): ScanResult {
-    const last = data.length - 1;
-    const byte = data[last];
-
-    if (this.#singles[byte] === 1) addRange(ranges, last, last + 1);
-    if (partialFrom === data.length && this.#starters[byte] === 1) partialFrom = last;
-    return { ranges, partialFrom };
+    if (this.#starters[byte] === 1 && found.partialFrom === data.length) found.partialFrom = start;
+    if (this.#singles[byte] === 1) addRange(found.ranges, start, start + 1);
   }
 
   #addToBucket(pair: number, mask: Buffer): void {
     if (this.#pairs[pair] === 0) {
       this.#buckets.push([]);
-      this.#bucketMaxLength.push(0);
       this.#pairs[pair] = this.#buckets.length;
     }
-
-    const bucket = this.#pairs[pair] - 1;
-    this.#buckets[bucket].push(mask);
-    this.#bucketMaxLength[bucket] = Math.max(this.#bucketMaxLength[bucket], mask.length);
+    this.#buckets[this.#pairs[pair] - 1].push(mask);
   }
 
   // A one-byte mask matches at any position holding that byte, whatever follows, so it joins the
@@ -112,6 +138,19 @@ export class MaskIndex {
     this.#singles[mask[0]] = 1;
     for (let second = 0; second < 256; second++) this.#addToBucket((mask[0] << 8) | second, mask);
   }
+
+  // The blocks an occurrence must show at a sampled position: those starting at offsets
+  // 0 .. stride - 1 of the mask.
+  #addBlocks(mask: Buffer): void {
+    for (let offset = 0; offset < this.#stride; offset++) {
+      const bit = blockHash((mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2]);
+      this.#blocks[bit >>> 5] |= 1 << (bit & 31);
+    }
+  }
+}
+
+function blockHash(block: number): number {
+  return Math.imul(block, 0x9e3779b1) >>> (32 - BLOCK_HASH_BITS);
 }
 
 /** Adds `[start, end)` to ranges built in order of `start`, joining overlapping or touching ones. */

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+
+import { SecretError } from '../errors.js';
+import { MAX_NAME_LENGTH, MAX_SECRET_BYTES, type Scope, type Secret } from './model.js';
+import { describeScope, validateName, validateScope, validateSecret } from './validate.js';
+
+const CANARY = 'CANARY-7f3c9a1e-do-not-print';
+const ORG: Scope = { kind: 'organization', org: 'acme', owner: 'acme' };
+const PROJECT: Scope = { kind: 'project', org: 'acme', owner: 'web' };
+
+function secret(overrides: Partial<Secret> = {}): Secret {
+  return {
+    name: 'api_token',
+    type: 'env',
+    scope: PROJECT,
+    value: Buffer.from(CANARY),
+    ...overrides,
+  };
+}
+
+function errorOf(fn: () => void): SecretError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof SecretError) return error;
+    throw error;
+  }
+  throw new Error('expected a SecretError, nothing was thrown');
+}
+
+describe('describeScope', () => {
+  it.each([
+    [ORG, 'organization acme'],
+    [PROJECT, 'project acme/web'],
+    [{ kind: 'user', org: 'acme', owner: 'ana' } as const, 'user acme/ana'],
+    [{ kind: 'service-account', org: 'acme', owner: 'ci' } as const, 'service-account acme/ci'],
+  ])('describes %o as %s', (scope, expected) => {
+    expect(describeScope(scope)).toBe(expected);
+  });
+});
+
+describe('validateName', () => {
+  it.each([
+    'NPM_TOKEN',
+    'npm_token',
+    '.npmrc',
+    'pip.conf',
+    'pip-conf',
+    'aws.credentials',
+    'ingress.hosts.0',
+    'a',
+    'x'.repeat(MAX_NAME_LENGTH),
+  ])('accepts %j as it is', (name) => {
+    expect(() => validateName(name)).not.toThrow();
+  });
+
+  it.each([
+    ['an empty name', ''],
+    ['a 128-character name', 'x'.repeat(128)],
+    ['a comma', 'a,b'],
+    ['a double quote', 'a"b'],
+    ['an equals sign', 'a=b'],
+    ['a newline', 'a\nb'],
+    ['a trailing newline', 'token\n'],
+    ['a carriage return', 'a\rb'],
+    ['a space', 'a b'],
+    ['a slash', 'team/npm.token'],
+    ['a lone dot', '.'],
+    ['two dots', '..'],
+  ])('rejects %s', (_label, name) => {
+    expect(() => validateName(name)).toThrow(SecretError);
+  });
+});
+
+describe('validateScope', () => {
+  it('accepts ordinary organization and project names', () => {
+    expect(() => validateScope(PROJECT)).not.toThrow();
+  });
+
+  it.each([
+    ['an empty organization', { kind: 'organization', org: '', owner: '' }],
+    ['an organization with a slash', { kind: 'organization', org: 'a/b', owner: 'a/b' }],
+    ['a project with a comma', { kind: 'project', org: 'acme', owner: 'web,api' }],
+    ['a user name of 128 characters', { kind: 'user', org: 'acme', owner: 'u'.repeat(128) }],
+  ] as const)('rejects %s', (_label, scope) => {
+    expect(errorOf(() => validateScope(scope)).code).toBe('SCOPE_NAME');
+  });
+});
+
+describe('validateSecret', () => {
+  it('accepts an env secret with an ordinary variable name', () => {
+    expect(() => validateSecret(secret())).not.toThrow();
+  });
+
+  it.each(['PATH', 'path', 'Ld_Preload', 'LD_PRELOAD', 'HOME', 'Shell', 'USER', 'PWD'])(
+    'reserves the env name %s',
+    (name) => {
+      const error = errorOf(() => validateSecret(secret({ name })));
+      expect(error.message).toContain('reserved');
+      expect(error.message).toContain(name);
+    },
+  );
+
+  it.each(['1TOKEN', 'pip-conf', 'aws.credentials', '.npmrc'])(
+    'rejects %s as an env secret because it is not a variable name',
+    (name) => {
+      expect(errorOf(() => validateSecret(secret({ name }))).code).toBe('SECRET_NAME');
+    },
+  );
+
+  it.each(['pip-conf', 'aws.credentials', '.npmrc'])(
+    'accepts %s as a file secret name',
+    (name) => {
+      const file = secret({ name, type: 'file', mount: '/root/.config/x' });
+      expect(() => validateSecret(file)).not.toThrow();
+    },
+  );
+
+  it.each([
+    '/root/.npmrc',
+    '/etc/pip/pip.conf',
+    '/home/app/.config/gh/hosts.yml',
+  ])('accepts the mount path %j', (mount) => {
+    expect(() => validateSecret(secret({ type: 'file', mount }))).not.toThrow();
+  });
+
+  it.each([
+    ['no mount', undefined],
+    ['an empty mount', ''],
+    ['a relative mount', 'root/.npmrc'],
+    ['a dot-relative mount', './.npmrc'],
+    ['a mount with ..', '/root/../etc/passwd'],
+    ['a mount with //', '/root//.npmrc'],
+    ['a trailing slash', '/root/'],
+    ['the root itself', '/'],
+    ['a newline', '/root/.npm\nrc'],
+    ['a NUL byte', '/root/.npm\0rc'],
+  ])('rejects a file secret with %s', (_label, mount) => {
+    expect(() => validateSecret(secret({ type: 'file', mount }))).toThrow(SecretError);
+  });
+
+  it('accepts a value of exactly 512000 bytes', () => {
+    const value = Buffer.alloc(MAX_SECRET_BYTES, 'a');
+    expect(MAX_SECRET_BYTES).toBe(512_000);
+    expect(() => validateSecret(secret({ name: 'ca_bundle', scope: ORG, value }))).not.toThrow();
+  });
+
+  it('rejects 512001 bytes naming the id, the scope and the limit but not the value', () => {
+    const value = Buffer.alloc(MAX_SECRET_BYTES + 1, CANARY);
+    const error = errorOf(() => validateSecret(secret({ name: 'ca_bundle', scope: ORG, value })));
+
+    expect(error.code).toBe('SECRET_TOO_LARGE');
+    expect(error.message).toContain('ca_bundle');
+    expect(error.message).toContain('organization acme');
+    expect(error.message).toContain('512000');
+    expect(error.message).toContain('512001');
+    expect(error.message).not.toContain(CANARY.slice(0, 8));
+  });
+
+  it('needs a host and a username for a registry secret', () => {
+    const noHost = secret({ type: 'registry', registry: { host: '', username: 'ci' } });
+    const noUser = secret({ type: 'registry', registry: { host: 'ghcr.io', username: '' } });
+
+    expect(() => validateSecret(noHost)).toThrow(/registry host and a username/);
+    expect(() => validateSecret(noUser)).toThrow(/registry host and a username/);
+  });
+
+  it('rejects a basic registry username with a colon, but not an identity one', () => {
+    const registry = { host: 'myacr.azurecr.io', username: 'a:b' };
+    const basic = secret({ name: 'acr', type: 'registry', registry });
+    const identity = secret({ name: 'acr', type: 'registry', registry: { ...registry, kind: 'identity' } });
+
+    expect(() => validateSecret(basic)).toThrow(/cannot contain ':'/);
+    expect(() => validateSecret(identity)).not.toThrow();
+  });
+
+  it('never puts the value in any error message', () => {
+    const bad: Secret[] = [
+      secret({ name: 'PATH' }),
+      secret({ name: 'bad-env' }),
+      secret({ type: 'file', mount: 'relative' }),
+      secret({ type: 'registry' }),
+      secret({ name: 'a,b' }),
+      secret({ scope: { kind: 'project', org: 'acme', owner: 'bad/owner' } }),
+    ];
+
+    const messages = bad.map((s) => errorOf(() => validateSecret(s)).message);
+
+    expect(messages).toHaveLength(bad.length);
+    for (const message of messages) expect(message).not.toContain(CANARY);
+  });
+});
