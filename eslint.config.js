@@ -22,7 +22,12 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     plugins: { vitest },
-    rules: { ...vitest.configs.recommended.rules, 'no-console': 'off' },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      'no-console': 'off',
+      // expect(value, message) is vitest's way to say what a failure means.
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
+    },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { helperExists, listHelperServers } from '../materialize/credential-helpers.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { materializeSecrets } from '../materialize/materialize.js';
-import { createRunDir, RUN_DIR_PREFIX } from '../materialize/run-dir.js';
+import { createRunDir, RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots, chooseTempRoot } from '../materialize/temp-root.js';
 import type { Redactor } from '../redact/index.js';
@@ -64,7 +64,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
 
   const runDir = createRunDir(root.path);
   try {
-    return await buildInRunDir(options, runDir.path, resolution.secrets, info, docker);
+    return await buildInRunDir(options, runDir, resolution.secrets, info, docker);
   } finally {
     runDir.remove();
     logger.debug('removed the run directory', { dir: runDir.path });
@@ -73,12 +73,13 @@ export async function runBuild(options: BuildOptions): Promise<number> {
 
 async function buildInRunDir(
   options: BuildOptions,
-  runDir: string,
+  dir: RunDir,
   secrets: Awaited<ReturnType<typeof resolveSecrets>>['secrets'],
   info: ReturnType<typeof readPassthrough>,
   docker: string,
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
+  const runDir = dir.path;
   const dockerConfigDir = path.join(runDir, 'docker-config');
   const childEnv = builderEnv(env, { DOCKER_CONFIG: dockerConfigDir });
 
@@ -113,6 +114,7 @@ async function buildInRunDir(
     signals,
     logger,
     stdinInherit: info.context === '-' || info.dockerfile === '-',
+    onSpawn: (pid) => dir.recordBuilder(pid),
   });
 
   if (result.spawnError) {

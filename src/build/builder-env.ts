@@ -25,9 +25,22 @@ const EXACT = new Set([
   'https_proxy',
   'no_proxy',
   'all_proxy',
+  // The docker client's own settings; not every DOCKER_*: a caller's DOCKER_PASSWORD has no
+  // business in the build, where a bare `--build-arg DOCKER_PASSWORD` would pick it up.
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_TLS',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_CERT_PATH',
+  'DOCKER_API_VERSION',
+  'DOCKER_BUILDKIT',
+  'DOCKER_DEFAULT_PLATFORM',
+  'DOCKER_CLI_EXPERIMENTAL',
+  'DOCKER_CLI_HINTS',
+  'DOCKER_CLI_PLUGIN_EXTRA_DIRS',
 ]);
 
-const PREFIXES = ['DOCKER_', 'BUILDX_', 'BUILDKIT_', 'LC_'];
+const PREFIXES = ['BUILDX_', 'BUILDKIT_', 'LC_'];
 
 export function builderEnv(
   parent: NodeJS.ProcessEnv,

@@ -20,6 +20,8 @@ export interface RunBuilderOptions {
   readonly logger: Logger;
   readonly cwd?: string;
   readonly stdinInherit?: boolean;
+  /** Called with the builder's pid as soon as it is started. */
+  readonly onSpawn?: (pid: number) => void;
   /** How long to wait after forwarding a signal before killing the group. */
   readonly killAfterMs?: number;
 }
@@ -42,6 +44,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     verbose: options.logger.isEnabled('debug'),
   });
 
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const stopForwarding = forwardSignals(child, options);
   const streams = Promise.all([
     pipeline(child.stdout, redactWritable(options.redactor, options.stdout)),

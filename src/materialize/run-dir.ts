@@ -9,12 +9,15 @@ import path from 'node:path';
 import { MaterializeError } from '../errors.js';
 
 export const RUN_DIR_PREFIX = 'ona-build-';
-const OWNER_FILE = '.owner';
+export const OWNER_FILE = '.owner';
+export const BUILDER_FILE = '.builder';
 const CREATE_FLAGS =
   fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 
 export interface RunDir {
   readonly path: string;
+  /** Records the builder's process group, so a sweep can stop it if this run is killed. */
+  recordBuilder(pid: number): void;
   /** Removes the directory and everything in it; never follows symlinks. Safe to call twice. */
   remove(): void;
 }
@@ -31,9 +34,10 @@ export function createRunDir(root: string): RunDir {
     });
   }
 
-  writeFileExclusive(path.join(dir, OWNER_FILE), Buffer.from(ownerStamp(process.pid) ?? ''));
+  writeFileExclusive(path.join(dir, OWNER_FILE), stampOf(process.pid));
   return {
     path: dir,
+    recordBuilder: (pid) => writeFileExclusive(path.join(dir, BUILDER_FILE), stampOf(pid)),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -56,6 +60,10 @@ export function writeFileExclusive(file: string, data: Buffer): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+function stampOf(pid: number): Buffer {
+  return Buffer.from(ownerStamp(pid) ?? `${pid}`);
 }
 
 /** `pid starttime`, from /proc; undefined when the process does not exist. */

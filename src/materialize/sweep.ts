@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { ownerStamp, RUN_DIR_PREFIX } from './run-dir.js';
+import { BUILDER_FILE, OWNER_FILE, ownerStamp, RUN_DIR_PREFIX } from './run-dir.js';
 
 export interface SweepResult {
   readonly removed: string[];
@@ -25,6 +25,7 @@ export function sweepStaleRunDirs(roots: readonly string[]): SweepResult {
         result.kept.push(dir);
         continue;
       }
+      stopOrphanBuilder(dir);
       fs.rmSync(dir, { recursive: true, force: true });
       result.removed.push(dir);
     }
@@ -57,7 +58,7 @@ function isOwnerAlive(dir: string, name: string): boolean {
   const pidInName = Number(/^ona-build-(\d+)-/.exec(name)?.[1]);
   let recorded: string | undefined;
   try {
-    recorded = fs.readFileSync(path.join(dir, '.owner'), 'utf8').trim();
+    recorded = fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8').trim();
   } catch {
     recorded = undefined;
   }
@@ -67,4 +68,26 @@ function isOwnerAlive(dir: string, name: string): boolean {
     return ownerStamp(pid) === recorded;
   }
   return Number.isInteger(pidInName) && ownerStamp(pidInName) !== undefined;
+}
+
+/**
+ * A run killed with SIGKILL leaves its builder running (it is in its own process group). The
+ * builder still holds the secret mounts, so its group is killed before the files go; the start
+ * time recorded with the pid makes sure a reused pid is never hit.
+ */
+function stopOrphanBuilder(dir: string): void {
+  let recorded: string;
+  try {
+    recorded = fs.readFileSync(path.join(dir, BUILDER_FILE), 'utf8').trim();
+  } catch {
+    return;
+  }
+
+  const pid = Number(recorded.split(' ')[0]);
+  if (!Number.isInteger(pid) || pid <= 1 || ownerStamp(pid) !== recorded) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
 }

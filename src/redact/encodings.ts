@@ -54,38 +54,51 @@ export function base64WrappedLines(value: Buffer): string[] {
 // Characters each encoder leaves alone besides ASCII letters and digits: encodeURIComponent,
 // RFC 3986 unreserved (Python `quote`, Go `QueryEscape`), and WHATWG form encoding
 // (URLSearchParams).
-const URL_SAFE_SETS = ["-_.!~*'()", '-_.~', '*-._'] as const;
+const URL_KEPT = ["-_.!~*'()", '-_.~', '*-._'].map(keptBytes);
+const HEX_DIGITS = { upper: '0123456789ABCDEF', lower: '0123456789abcdef' };
 
 /**
  * Percent-encoded forms, byte by byte. For valid UTF-8 the first form equals
- * `encodeURIComponent`; working on bytes also covers binary values. Each safe set comes with
+ * `encodeURIComponent`; working on bytes also covers binary values. Each encoder's form comes with
  * upper- and lower-case hex escapes and with `%20` or `+` for spaces.
  */
 export function urlEncodings(value: Buffer): string[] {
   const forms: string[] = [];
 
-  for (const safe of URL_SAFE_SETS) {
-    for (const lowerHex of [false, true]) {
-      const encoded = percentEncode(value, safe, lowerHex);
+  for (const kept of URL_KEPT) {
+    for (const digits of [HEX_DIGITS.upper, HEX_DIGITS.lower]) {
+      const encoded = percentEncode(value, kept, digits);
       forms.push(encoded, encoded.replaceAll('%20', '+'));
     }
   }
   return forms;
 }
 
-function percentEncode(value: Buffer, safe: string, lowerHex: boolean): string {
-  let out = '';
+// Writes bytes rather than concatenating strings: values can be 500 KB.
+function percentEncode(value: Buffer, kept: Uint8Array, digits: string): string {
+  const out = Buffer.alloc(value.length * 3);
+  let length = 0;
 
   for (const byte of value) {
-    const char = String.fromCharCode(byte);
-    if (isAsciiAlphanumeric(byte) || safe.includes(char)) {
-      out += char;
+    if (kept[byte] === 1) {
+      out[length++] = byte;
       continue;
     }
-    const hex = byte.toString(16).padStart(2, '0');
-    out += `%${lowerHex ? hex : hex.toUpperCase()}`;
+    out[length++] = 0x25; // %
+    out[length++] = digits.charCodeAt(byte >> 4);
+    out[length++] = digits.charCodeAt(byte & 0x0f);
   }
-  return out;
+  return out.toString('latin1', 0, length);
+}
+
+function keptBytes(punctuation: string): Uint8Array {
+  const kept = new Uint8Array(256);
+
+  for (let byte = 0; byte < 128; byte++) {
+    const char = String.fromCharCode(byte);
+    if (isAsciiAlphanumeric(byte) || punctuation.includes(char)) kept[byte] = 1;
+  }
+  return kept;
 }
 
 /**
@@ -106,8 +119,16 @@ function unicodeEscape(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** Hex in both cases, as `xxd -p`, `od` pipelines and debug dumps print it. */
+// `xxd -p` prints 30 bytes (60 hex digits) a line.
+const XXD_LINE = 60;
+
+/** Hex in both cases, and the lines `xxd -p` wraps long values into. */
 export function hexEncodings(value: Buffer): string[] {
   const hex = value.toString('hex');
-  return [hex, hex.toUpperCase()];
+  const forms = [hex, hex.toUpperCase()];
+
+  if (hex.length > XXD_LINE) {
+    for (let at = 0; at < hex.length; at += XXD_LINE) forms.push(hex.slice(at, at + XXD_LINE));
+  }
+  return forms;
 }

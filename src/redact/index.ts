@@ -2,7 +2,6 @@
 
 export {
   buildMasks,
-  EMPTY_MASK_SET,
   mergeMaskSets,
   MIN_MASK_LENGTH,
   type MaskOptions,

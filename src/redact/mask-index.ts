@@ -19,16 +19,26 @@ export interface ScanResult {
    * stream must hold back because the next chunk could complete a mask. `data.length` if none.
    */
   readonly partialFrom: number;
+  /** Each mask cut short by the end of the data, by start; the last byte is not included. */
+  readonly partials: PartialMatch[];
+}
+
+export interface PartialMatch {
+  readonly start: number;
+  readonly mask: Buffer;
 }
 
 interface Found {
   ranges: Ranges;
   partialFrom: number;
+  partials: PartialMatch[];
 }
 
 const BLOCK = 3;
-// 2^20 bits (128 KiB): a few thousand masks mark well under 2% of it, so few blocks hit by chance.
-const BLOCK_HASH_BITS = 20;
+// The block bitset gets about 64 bits per block it holds, so under 2% of it is marked and few
+// log blocks hit by chance: 64 KiB for 100 secrets, at most 1 MiB for the largest sets.
+const MIN_BLOCK_HASH_BITS = 16;
+const MAX_BLOCK_HASH_BITS = 23;
 
 export class MaskIndex {
   // Bucket number + 1 for every byte pair that starts a mask; 0 where none does.
@@ -38,7 +48,8 @@ export class MaskIndex {
   // data, which has no second byte, needs these.
   readonly #singles = new Uint8Array(256);
   readonly #starters = new Uint8Array(256);
-  readonly #blocks = new Int32Array((1 << BLOCK_HASH_BITS) / 32);
+  readonly #blocks: Int32Array;
+  readonly #hashShift: number;
   readonly #shortest: number;
   readonly #stride: number;
 
@@ -46,6 +57,10 @@ export class MaskIndex {
     const sorted = masks.filter((mask) => mask.length > 0).sort((a, b) => b.length - a.length);
     this.#shortest = sorted.length === 0 ? 0 : sorted[sorted.length - 1].length;
     this.#stride = this.#shortest - BLOCK + 1;
+
+    const hashBits = blockHashBits(sorted.length * Math.max(this.#stride, 0));
+    this.#blocks = new Int32Array((1 << hashBits) / 32);
+    this.#hashShift = 32 - hashBits;
 
     for (const mask of sorted) {
       if (mask.length === 1) this.#addSingle(mask);
@@ -59,24 +74,26 @@ export class MaskIndex {
     return this.#buckets.length === 0;
   }
 
-  scan(data: Buffer): ScanResult {
-    const found: Found = { ranges: [], partialFrom: data.length };
-    if (data.length === 0 || this.isEmpty) return found;
+  /** Scans the starts from `from` on; a stream passes where its previous scan left off. */
+  scan(data: Buffer, from = 0): ScanResult {
+    const found: Found = { ranges: [], partialFrom: data.length, partials: [] };
+    if (from >= data.length || this.isEmpty) return found;
 
     // With masks shorter than a block, every position is a candidate.
-    const from = this.#stride > 0 ? this.#scanBlocks(data, found) : 0;
-    this.#verifyStarts(data, from, data.length, found);
+    const tail = this.#stride > 0 ? this.#scanBlocks(data, from, found) : from;
+    this.#verifyStarts(data, tail, data.length, found);
     return found;
   }
 
   /** Verifies the starts each hitting block could belong to; returns where the tail begins. */
-  #scanBlocks(data: Buffer, found: Found): number {
+  #scanBlocks(data: Buffer, from: number, found: Found): number {
     const blocks = this.#blocks;
     const stride = this.#stride;
-    let checked = 0;
+    const shift = this.#hashShift;
+    let checked = from;
 
-    for (let at = stride - 1; at + BLOCK <= data.length; at += stride) {
-      const bit = blockHash((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]);
+    for (let at = from + stride - 1; at + BLOCK <= data.length; at += stride) {
+      const bit = blockHash((data[at] << 16) | (data[at + 1] << 8) | data[at + 2], shift);
       if ((blocks[bit >>> 5] & (1 << (bit & 31))) === 0) continue;
 
       this.#verifyStarts(data, at - stride + 1, at + 1, found);
@@ -110,6 +127,7 @@ export class MaskIndex {
 
       if (mask.length > room) {
         if (found.partialFrom === data.length) found.partialFrom = start;
+        found.partials.push({ start, mask });
         continue;
       }
       addRange(found.ranges, start, start + mask.length);
@@ -143,14 +161,20 @@ export class MaskIndex {
   // 0 .. stride - 1 of the mask.
   #addBlocks(mask: Buffer): void {
     for (let offset = 0; offset < this.#stride; offset++) {
-      const bit = blockHash((mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2]);
+      const block = (mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2];
+      const bit = blockHash(block, this.#hashShift);
       this.#blocks[bit >>> 5] |= 1 << (bit & 31);
     }
   }
 }
 
-function blockHash(block: number): number {
-  return Math.imul(block, 0x9e3779b1) >>> (32 - BLOCK_HASH_BITS);
+function blockHash(block: number, shift: number): number {
+  return Math.imul(block, 0x9e3779b1) >>> shift;
+}
+
+function blockHashBits(blockCount: number): number {
+  const wanted = Math.ceil(Math.log2(Math.max(blockCount, 1) * 64));
+  return Math.min(Math.max(wanted, MIN_BLOCK_HASH_BITS), MAX_BLOCK_HASH_BITS);
 }
 
 /** Adds `[start, end)` to ranges built in order of `start`, joining overlapping or touching ones. */

@@ -1,5 +1,5 @@
 // Turns secret values into the byte strings the redactor hides: the value itself, each line of a
-// multi-line value, and the encoded forms a build step is likely to print.
+// multi-line value, parts of JSON documents, and the encoded forms a build step is likely to print.
 
 import { trimAsciiSpace } from './ascii.js';
 import {
@@ -10,6 +10,7 @@ import {
   jsonEscapes,
   urlEncodings,
 } from './encodings.js';
+import { jsonForms } from './json-forms.js';
 import { maskableLines } from './lines.js';
 
 /**
@@ -42,8 +43,6 @@ export interface MaskOptions {
   /** Shortest mask kept, in bytes; `MIN_MASK_LENGTH` by default. */
   readonly minLength?: number;
 }
-
-export const EMPTY_MASK_SET: MaskSet = Object.freeze({ masks: [], skipped: [] });
 
 /**
  * Builds the masks for `secrets`. A value whose trimmed content is shorter than the minimum is
@@ -85,9 +84,8 @@ function collectSecret(masks: MaskCollector, secret: MaskSource): void {
 
   masks.add(value);
   masks.add(trimAsciiSpace(value));
-  if (value.includes(0x0a)) {
-    for (const line of maskableLines(value, masks.minLength)) masks.add(line);
-  }
+  if (value.includes(0x0a)) masks.addAll(maskableLines(value, masks.minLength));
+  masks.addAll(jsonForms(value, masks.minLength));
 
   for (const form of [value, withNewline]) masks.addAll(encodedForms(form));
   if (registryUser !== undefined) {

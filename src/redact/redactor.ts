@@ -2,10 +2,9 @@
 // error about a malformed value cannot print it; every sink (logger, buildx output) then passes
 // its text through the same Redactor.
 
-import { MaskIndex, type ScanResult } from './mask-index.js';
+import { MaskIndex } from './mask-index.js';
 import {
   buildMasks,
-  EMPTY_MASK_SET,
   mergeMaskSets,
   type MaskOptions,
   type MaskSet,
@@ -16,6 +15,13 @@ import { renderMasked } from './render.js';
 
 export type RedactorOptions = MaskOptions;
 
+let readIndex: (redactor: Redactor) => MaskIndex;
+
+/** The current index of `redactor`, for streaming redaction; not part of the public API. */
+export function maskIndexOf(redactor: Redactor): MaskIndex {
+  return readIndex(redactor);
+}
+
 export class Redactor {
   // Private fields (#) rather than `private`: util.inspect and JSON.stringify do not show them,
   // so logging a Redactor by mistake cannot print the masks.
@@ -23,7 +29,7 @@ export class Redactor {
   #index: MaskIndex;
   readonly #options: RedactorOptions;
 
-  constructor(masks: MaskSet = EMPTY_MASK_SET, options: RedactorOptions = {}) {
+  constructor(masks: MaskSet = buildMasks([]), options: RedactorOptions = {}) {
     this.#set = masks;
     this.#index = new MaskIndex(masks.masks);
     this.#options = options;
@@ -64,8 +70,8 @@ export class Redactor {
     return renderMasked(data, ranges, data.length).output;
   }
 
-  /** Where masks occur in `data`, and which tail could start one; for streaming redaction. */
-  scan(data: Buffer): ScanResult {
-    return this.#index.scan(data);
+  // Streams need the index itself, but a public getter would hand masks to any caller.
+  static {
+    readIndex = (redactor) => redactor.#index;
   }
 }

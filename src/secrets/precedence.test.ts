@@ -54,12 +54,12 @@ describe('resolvePrecedence', () => {
       (['organization', 'project', 'user'] as const).map((kind) => make({ name: 'tok', kind })),
     );
 
-    expect(result.overrides.map((o) => [o.winner.scope.kind, o.loser.scope.kind, o.reason])).toEqual(
-      [
-        ['user', 'project', 'name'],
-        ['user', 'organization', 'name'],
-      ],
-    );
+    expect(
+      result.overrides.map((o) => [o.winner.scope.kind, o.loser.scope.kind, o.reason]),
+    ).toEqual([
+      ['user', 'project', 'name'],
+      ['user', 'organization', 'name'],
+    ]);
   });
 
   it('keeps the value of the winning secret', () => {
@@ -68,7 +68,7 @@ describe('resolvePrecedence', () => {
       make({ name: 'tok', kind: 'project' }),
     ]);
 
-    expect(result.secrets[0]!.value.toString()).toBe(`${CANARY}:project:tok`);
+    expect(result.secrets[0].value.toString()).toBe(`${CANARY}:project:tok`);
   });
 
   it('keeps NPM_TOKEN and npm_token apart: precedence applies only to the same name', () => {
@@ -83,7 +83,9 @@ describe('resolvePrecedence', () => {
 
   it('passes dotted and dashed names through unchanged', () => {
     const names = ['.npmrc', 'aws.credentials', 'netrc', 'pip-conf', 'pip.conf'];
-    const result = resolvePrecedence(names.map((name) => make({ name, kind: 'project', type: 'api-only' })));
+    const result = resolvePrecedence(
+      names.map((name) => make({ name, kind: 'project', type: 'api-only' })),
+    );
 
     expect(result.secrets.map((s) => s.name)).toEqual(names);
   });
@@ -187,7 +189,7 @@ describe('describeOverride', () => {
       make({ name: 'tok', kind: 'project' }),
     ]).overrides;
 
-    expect(describeOverride(override!)).toBe(
+    expect(describeOverride(override)).toBe(
       'tok (project acme/web) overrides tok (organization acme): the same name',
     );
   });
@@ -198,7 +200,7 @@ describe('describeOverride', () => {
       make({ name: 'b', kind: 'user', type: 'file', mount: '/root/.npmrc' }),
     ]).overrides;
 
-    expect(describeOverride(override!)).toBe(
+    expect(describeOverride(override)).toBe(
       'b (user acme/ana) overrides a (organization acme): the same file',
     );
   });

@@ -32,19 +32,26 @@ describe('normalizeRegistryHost', () => {
     ['localhost:5000', 'localhost:5000'],
     ['GHCR.IO', 'ghcr.io'],
     ['myacr.azurecr.io/v2/some/path', 'myacr.azurecr.io'],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', '123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
+    [
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    ],
   ])('keeps %j as its own host %j', (input, expected) => {
     expect(normalizeRegistryHost(input)).toBe(expected);
   });
 });
 
 describe('isValidRegistryHost', () => {
-  it.each([DOCKER_HUB_KEY, 'ghcr.io', 'localhost', 'localhost:5000', '[::1]:5000', 'a-b.example.com'])(
-    'accepts %j',
-    (host) => {
-      expect(isValidRegistryHost(host)).toBe(true);
-    },
-  );
+  it.each([
+    DOCKER_HUB_KEY,
+    'ghcr.io',
+    'localhost',
+    'localhost:5000',
+    '[::1]:5000',
+    'a-b.example.com',
+  ])('accepts %j', (host) => {
+    expect(isValidRegistryHost(host)).toBe(true);
+  });
 
   it.each(['', 'ghcr.io/path', '-bad.example.com', 'example.com-', 'host:port', 'a b', 'a,b'])(
     'rejects %j',

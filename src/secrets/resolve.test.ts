@@ -13,7 +13,12 @@ describe('scopesFor', () => {
   it.each<[string, Principal, Purpose, Scope[]]>([
     ['an organization alone', { org: 'acme' }, 'build', [org]],
     ['a project build', { org: 'acme', project: 'web' }, 'build', [org, project]],
-    ['a build, ignoring the user', { org: 'acme', project: 'web', user: 'ana' }, 'build', [org, project]],
+    [
+      'a build, ignoring the user',
+      { org: 'acme', project: 'web', user: 'ana' },
+      'build',
+      [org, project],
+    ],
     [
       'a build, ignoring the service account',
       { org: 'acme', serviceAccount: 'ci' },

@@ -108,21 +108,17 @@ describe('validateSecret', () => {
     },
   );
 
-  it.each(['pip-conf', 'aws.credentials', '.npmrc'])(
-    'accepts %s as a file secret name',
-    (name) => {
-      const file = secret({ name, type: 'file', mount: '/root/.config/x' });
-      expect(() => validateSecret(file)).not.toThrow();
+  it.each(['pip-conf', 'aws.credentials', '.npmrc'])('accepts %s as a file secret name', (name) => {
+    const file = secret({ name, type: 'file', mount: '/root/.config/x' });
+    expect(() => validateSecret(file)).not.toThrow();
+  });
+
+  it.each(['/root/.npmrc', '/etc/pip/pip.conf', '/home/app/.config/gh/hosts.yml'])(
+    'accepts the mount path %j',
+    (mount) => {
+      expect(() => validateSecret(secret({ type: 'file', mount }))).not.toThrow();
     },
   );
-
-  it.each([
-    '/root/.npmrc',
-    '/etc/pip/pip.conf',
-    '/home/app/.config/gh/hosts.yml',
-  ])('accepts the mount path %j', (mount) => {
-    expect(() => validateSecret(secret({ type: 'file', mount }))).not.toThrow();
-  });
 
   it.each([
     ['no mount', undefined],
@@ -168,7 +164,11 @@ describe('validateSecret', () => {
   it('rejects a basic registry username with a colon, but not an identity one', () => {
     const registry = { host: 'myacr.azurecr.io', username: 'a:b' };
     const basic = secret({ name: 'acr', type: 'registry', registry });
-    const identity = secret({ name: 'acr', type: 'registry', registry: { ...registry, kind: 'identity' } });
+    const identity = secret({
+      name: 'acr',
+      type: 'registry',
+      registry: { ...registry, kind: 'identity' },
+    });
 
     expect(() => validateSecret(basic)).toThrow(/cannot contain ':'/);
     expect(() => validateSecret(identity)).not.toThrow();

@@ -58,7 +58,11 @@ export interface CliOptions {
 }
 
 /** Starts the CLI without waiting, for tests that signal it mid-run. */
-export function startCli(sandbox: Sandbox, args: string[], options: CliOptions = {}): ResultPromise {
+export function startCli(
+  sandbox: Sandbox,
+  args: string[],
+  options: CliOptions = {},
+): ResultPromise {
   return execa(process.execPath, [CLI, ...args], {
     env: { ...sandbox.env, ...options.env },
     extendEnv: false,

@@ -26,7 +26,8 @@ export function engineProblem(): string | undefined {
   } catch {
     return 'no Docker engine with buildx (run scripts/setup-engine.sh)';
   }
-  if (!fs.existsSync(REGISTRY_CREDENTIALS)) return 'no loopback registry (run scripts/setup-engine.sh)';
+  if (!fs.existsSync(REGISTRY_CREDENTIALS))
+    return 'no loopback registry (run scripts/setup-engine.sh)';
   return undefined;
 }
 

@@ -97,7 +97,9 @@ describe.runIf(requireEngine())('ona-build build with org and project secrets', 
   });
 
   it('reports the override in its output without values', () => {
-    expect(build.stderr).toContain('shared (project acme/web) overrides shared (organization acme)');
+    expect(build.stderr).toContain(
+      'shared (project acme/web) overrides shared (organization acme)',
+    );
   });
 
   it('never shows a secret value in stdout or stderr', () => {

@@ -2,6 +2,7 @@
 // the master key; each secret is sealed with its scope's data key and AAD naming exactly where it
 // belongs, so a ciphertext copied to another row, scope, name or type fails to decrypt.
 
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -117,8 +118,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements SecretSource {
   readonly path: string;
   readonly #db: Database.Database;
-  readonly #masterKey: Buffer;
-  readonly #dataKeys = new Map<string, Buffer>();
+  readonly #masterKey: KeyObject;
+  readonly #dataKeys = new Map<string, KeyObject>();
   readonly #insertScopeKey: Database.Statement<[...ScopeParams, ...SealedRow, string]>;
   readonly #selectScopeKey: Database.Statement<ScopeParams, SealedRow>;
   readonly #upsertSecret: Database.Statement<[...ScopeParams, ...SecretFields, string]>;
@@ -129,7 +130,7 @@ export class SqliteStore implements SecretSource {
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.path = options.path;
     this.#db = db;
-    this.#masterKey = Buffer.from(options.masterKey);
+    this.#masterKey = createSecretKey(options.masterKey);
     this.#insertScopeKey = db.prepare(SQL.insertScopeKey);
     this.#selectScopeKey = db.prepare<ScopeParams, SealedRow>(SQL.selectScopeKey).raw();
     this.#upsertSecret = db.prepare(SQL.upsertSecret);
@@ -177,9 +178,7 @@ export class SqliteStore implements SecretSource {
 
   close(): void {
     this.#db.close();
-    for (const key of this.#dataKeys.values()) key.fill(0);
     this.#dataKeys.clear();
-    this.#masterKey.fill(0);
   }
 
   /** Runs synchronous SQLite work as a promise, reporting SQLite and file errors by store path. */
@@ -224,25 +223,29 @@ export class SqliteStore implements SecretSource {
   }
 
   #read(scope: Scope): Secret[] {
-    const rows = this.#readScope.all(...scopeParams(scope));
-    if (rows.length === 0) return [];
-
-    // One unwrap per scope, however many secrets it holds.
+    // One unwrap per scope, however many secrets it holds. Fetched before iterating, because the
+    // connection runs nothing else while an iterator is open.
     const key = this.#dataKey(scope, false);
-    if (!key) {
-      throw new StoreError(
-        `secret store ${this.path} has secrets for ${describeScope(scope)} but no data key ` +
-          `for it; the store was tampered with`,
-        'STORE_TAMPERED',
-      );
-    }
-
     const owner = copyScope(scope);
     const aad = secretAad(owner);
-    return rows.map((row) => this.#open(owner, key, aad, row));
+    const secrets: Secret[] = [];
+
+    // Iterating rather than fetching all rows first: only one row's ciphertext is held at a time
+    // next to the decrypted values, which halves peak memory on big reads.
+    for (const row of this.#readScope.iterate(...scopeParams(scope))) {
+      if (!key) {
+        throw new StoreError(
+          `secret store ${this.path} has secrets for ${describeScope(scope)} but no data key ` +
+            `for it; the store was tampered with`,
+          'STORE_TAMPERED',
+        );
+      }
+      secrets.push(this.#open(owner, key, aad, row));
+    }
+    return secrets;
   }
 
-  #open(scope: Scope, key: Buffer, aad: SecretAad, row: SecretRow): Secret {
+  #open(scope: Scope, key: KeyObject, aad: SecretAad, row: SecretRow): Secret {
     const [name, type, meta, , sealed] = row;
     const nonce = sealed.subarray(0, NONCE_BYTES);
     const tag = sealed.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES);
@@ -261,17 +264,19 @@ export class SqliteStore implements SecretSource {
   }
 
   /** The scope's data key, created on first write. Data keys never change once created. */
-  #dataKey(scope: Scope, create: true): Buffer;
-  #dataKey(scope: Scope, create: boolean): Buffer | undefined;
-  #dataKey(scope: Scope, create: boolean): Buffer | undefined {
+  #dataKey(scope: Scope, create: true): KeyObject;
+  #dataKey(scope: Scope, create: boolean): KeyObject | undefined;
+  #dataKey(scope: Scope, create: boolean): KeyObject | undefined {
     const id = JSON.stringify(scopeParams(scope));
     const cached = this.#dataKeys.get(id);
     if (cached) return cached;
 
     const aad = scopeKeyAad(scope);
     if (create) {
-      const wrapped = encrypt(this.#masterKey, generateKey(), aad);
-      const { nonce, ciphertext, tag } = wrapped;
+      // Another process may insert its key first; IGNORE keeps that one and we read it below.
+      const fresh = generateKey();
+      const { nonce, ciphertext, tag } = encrypt(this.#masterKey, fresh, aad);
+      fresh.fill(0);
       this.#insertScopeKey.run(...scopeParams(scope), nonce, ciphertext, tag, now());
     }
     const row = this.#selectScopeKey.get(...scopeParams(scope));
@@ -364,15 +369,18 @@ function checkMasterKey(db: Database.Database, masterKey: Buffer, file: string):
 }
 
 function unwrapScopeKey(
-  masterKey: Buffer,
+  masterKey: KeyObject,
   [nonce, ciphertext, tag]: SealedRow,
   aad: Buffer,
   scope: Scope,
   file: string,
-): Buffer {
+): KeyObject {
   try {
-    const key = decrypt(masterKey, { nonce, ciphertext, tag }, aad);
-    if (key.length !== KEY_BYTES) throw new DecryptError();
+    const raw = decrypt(masterKey, { nonce, ciphertext, tag }, aad);
+    if (raw.length !== KEY_BYTES) throw new DecryptError();
+    // Keep the key only inside the KeyObject; it is also what makes thousands of decryptions fast.
+    const key = createSecretKey(raw);
+    raw.fill(0);
     return key;
   } catch {
     throw new StoreError(

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+
+import { UsageError } from '../errors.js';
+import { readPassthrough } from './passthrough.js';
+
+describe('readPassthrough', () => {
+  it.each<[string, string[], string, string | undefined]>([
+    ['a bare context', ['.'], '.', undefined],
+    [
+      'the context among value and boolean flags',
+      ['-t', 'x', '-f', 'y', '--build-arg', 'A=1', '--load', '--progress=plain', '.'],
+      '.',
+      'y',
+    ],
+    ['the context before the flags', ['ctx', '--tag', 'app:1', '--push'], 'ctx', undefined],
+    ['--file=Dockerfile', ['--file=Dockerfile', '.'], '.', 'Dockerfile'],
+    ['--file Dockerfile', ['--file', 'Dockerfile', '.'], '.', 'Dockerfile'],
+    ['-fDockerfile', ['-fDockerfile', '.'], '.', 'Dockerfile'],
+    ['-f=Dockerfile, as pflag reads it', ['-f=Dockerfile.dev', '.'], '.', 'Dockerfile.dev'],
+    ['the last -f when given twice', ['-f', 'a', '--file', 'b', '.'], '.', 'b'],
+    [
+      'a flag value that looks like a path',
+      ['--iidfile', 'out', '--target', 'prod', 'app'],
+      'app',
+      undefined,
+    ],
+    ['a short -t glued to its value', ['-tapp:1', 'ctx'], 'ctx', undefined],
+    ['a value starting with a dash', ['--build-arg', '-x', '.'], '.', undefined],
+    ['a boolean flag with =value', ['--load=true', '--pull', '.'], '.', undefined],
+    ['stdin as the context', ['-f', 'Dockerfile', '-'], '-', 'Dockerfile'],
+    [
+      'a URL context',
+      ['https://github.com/acme/app.git#main'],
+      'https://github.com/acme/app.git#main',
+      undefined,
+    ],
+    ['the context after --', ['--load', '--', '.'], '.', undefined],
+    ['a dash-led context after --', ['-t', 'x', '--', '-weird-dir'], '-weird-dir', undefined],
+  ])('finds %s', (_label, args, context, dockerfile) => {
+    const info = readPassthrough(args);
+
+    expect(info.context).toBe(context);
+    expect(info.dockerfile).toBe(dockerfile);
+  });
+
+  it.each<[string, string[], string[]]>([
+    ['no --secret', ['.'], []],
+    ['id first', ['--secret', 'id=foo,src=bar', '.'], ['foo']],
+    ['id after src', ['--secret', 'src=bar,id=foo', '.'], ['foo']],
+    ['--secret=id', ['--secret=id=foo,src=bar', '.'], ['foo']],
+    ['an env-sourced one', ['--secret', 'id=NPM_TOKEN,env=NPM_TOKEN', '.'], ['NPM_TOKEN']],
+    ['several', ['--secret', 'id=a,src=x', '--secret', 'id=.npmrc', '.'], ['a', '.npmrc']],
+    ['an upper-case key, as buildx accepts', ['--secret', 'ID=foo,src=bar', '.'], ['foo']],
+    ['no id at all', ['--secret', 'src=bar', '.'], ['']],
+  ])('collects user --secret ids: %s', (_label, args, ids) => {
+    expect(readPassthrough(args).userSecretIds).toEqual(ids);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['no context', ['-t', 'x', '--load'], /exactly one build context.*got none/],
+    ['no context, only --', ['--'], /got none/],
+    ['two contexts', ['.', 'other'], /got \. other/],
+    ['the value of an unknown flag rather than guess', ['--made-up-flag', 'x', '.'], /got x \./],
+    ['a value flag at the end', ['.', '-t'], /-t needs a value/],
+    ['--file at the end', ['.', '--file'], /--file needs a value/],
+  ])('refuses %s', (_label, args, message) => {
+    expect(() => readPassthrough(args)).toThrow(UsageError);
+    expect(() => readPassthrough(args)).toThrow(message);
+  });
+
+  it('does not read a --secret spec after -- as a flag', () => {
+    const info = readPassthrough(['--', '--secret']);
+
+    expect(info.context).toBe('--secret');
+    expect(info.userSecretIds).toEqual([]);
+  });
+});

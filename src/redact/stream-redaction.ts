@@ -1,0 +1,118 @@
+// What a redacting stream remembers between chunks, so that a secret split across chunks is still
+// masked while everything else is written at once.
+//
+// Only the tail that could still grow into a mask is held back: it starts at the earliest mask
+// cut short by the end of the data. Those cut-short masks are remembered and later extended by the
+// new bytes alone, and new chunks are scanned only from where the last scan stopped, so a long
+// secret arriving in many small chunks is scanned once. (The held bytes are still copied once per
+// chunk, at memcpy speed: a 512 KB secret in 1 KiB chunks takes about 0.1 s.)
+
+import { addRange, type MaskIndex, type PartialMatch, type Ranges } from './mask-index.js';
+import { renderMasked } from './render.js';
+
+export class StreamRedaction {
+  readonly #index: () => MaskIndex;
+  // Bytes received but not yet written.
+  #pending: Buffer = Buffer.alloc(0);
+  // Starts below this offset in #pending are decided: covered in #known, or tracked in #live.
+  #settled = 0;
+  // Masks cut short by the end of #pending, in order of start.
+  #live: PartialMatch[] = [];
+  // Covered ranges in #pending; with #open, the first continues one already written as `***`.
+  #known: Ranges = [];
+  #open = false;
+
+  /** `index` is asked on every chunk, so masks added to the redactor apply from then on. */
+  constructor(index: () => MaskIndex) {
+    this.#index = index;
+  }
+
+  /** Takes the next chunk; returns the output that is now safe to write. */
+  write(chunk: Buffer): Buffer {
+    const data = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    const completed: Ranges = [];
+    const live = extendLive(this.#live, data, this.#pending.length, completed);
+
+    const scan = this.#index().scan(data, this.#settled);
+    live.push(...scan.partials);
+    const ranges = unite(this.#known, completed, scan.ranges);
+
+    const cut = Math.min(scan.partialFrom, live.length > 0 ? live[0].start : data.length);
+    return this.#emit(data, chunk, ranges, live, cut);
+  }
+
+  /** Returns everything still held, masked: masks cut short can no longer complete. */
+  end(): Buffer {
+    const data = this.#pending;
+
+    return this.#emit(data, data, this.#known, [], data.length);
+  }
+
+  #emit(data: Buffer, chunk: Buffer, ranges: Ranges, live: PartialMatch[], cut: number): Buffer {
+    const result = renderMasked(data, ranges, cut, this.#open);
+
+    // The held tail is copied out of a caller's chunk, which the caller may reuse.
+    const tail = data.subarray(cut);
+    this.#pending = data === chunk ? Buffer.from(tail) : tail;
+    this.#known = unwritten(ranges, cut, this.#open, result.open ? result.carry : undefined);
+    this.#live = live.map(({ start, mask }) => ({ start: start - cut, mask }));
+    this.#settled = Math.max(data.length - 1 - cut, 0);
+    this.#open = result.open;
+    return result.output;
+  }
+}
+
+/**
+ * Carries masks cut short by the previous end (`previousEnd`) on over the new bytes. Those that
+ * now end inside `data` go to `completed` (as ranges: in order, joined); those that still run
+ * past its end are returned.
+ */
+function extendLive(
+  live: readonly PartialMatch[],
+  data: Buffer,
+  previousEnd: number,
+  completed: Ranges,
+): PartialMatch[] {
+  const still: PartialMatch[] = [];
+
+  for (const partial of live) {
+    const { start, mask } = partial;
+    const end = Math.min(start + mask.length, data.length);
+    if (data.compare(mask, previousEnd - start, end - start, previousEnd, end) !== 0) continue;
+
+    if (end === start + mask.length) addRange(completed, start, end);
+    else still.push(partial);
+  }
+  return still;
+}
+
+/** Union of range lists; each is sorted, but they interleave. */
+function unite(...lists: Ranges[]): Ranges {
+  const nonEmpty = lists.filter((ranges) => ranges.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+
+  const pairs: [number, number][] = [];
+  for (const ranges of nonEmpty) {
+    for (let index = 0; index < ranges.length; index += 2) {
+      pairs.push([ranges[index], ranges[index + 1]]);
+    }
+  }
+
+  const united: Ranges = [];
+  for (const [start, end] of pairs.sort((a, b) => a[0] - b[0])) addRange(united, start, end);
+  return united;
+}
+
+/**
+ * The ranges left for later, shifted to start at `cut`. A range that reaches `cut` has had its
+ * `***` written; it stays first, as the open range `[0, carry)`.
+ */
+function unwritten(ranges: Ranges, cut: number, wasOpen: boolean, carry?: number): Ranges {
+  const rest: Ranges = carry === undefined ? [] : [0, carry];
+
+  for (let index = 0; index < ranges.length; index += 2) {
+    const written = ranges[index] < cut || (wasOpen && index === 0);
+    if (!written) addRange(rest, ranges[index] - cut, ranges[index + 1] - cut);
+  }
+  return rest;
+}

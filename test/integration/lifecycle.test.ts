@@ -1,0 +1,83 @@
+// Cleanup on every exit path, on the real engine: success is covered elsewhere; here a failing
+// build, SIGINT/SIGTERM/SIGHUP during a running step, and SIGKILL followed by gc or the next run.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { filesContaining, leftovers } from '../helpers/canary.js';
+import {
+  buildArgs,
+  createBuildSandbox,
+  processesMentioning,
+  startBuildUntil,
+  waitUntil,
+  type BuildSandbox,
+} from '../helpers/build-sandbox.js';
+import { runCli } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+
+describe.runIf(requireEngine())('build lifecycle', () => {
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+  });
+
+  afterAll(() => {
+    for (const pid of processesMentioning(sandbox.runtimeDir)) process.kill(pid, 'SIGKILL');
+    sandbox?.remove();
+  });
+
+  const nothingLeft = () => {
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+    expect(filesContaining(sandbox.runtimeDir, sandbox.canary)).toEqual([]);
+    expect(processesMentioning(sandbox.runtimeDir)).toEqual([]);
+  };
+
+  it('passes the builder exit code through and cleans up when the build fails', async () => {
+    const run = await runCli(sandbox, buildArgs('failing'));
+
+    expect(run.stderr).toContain('failing');
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('the build failed (builder exit code 1)');
+    expect(run.raw.includes(sandbox.canary)).toBe(false);
+    nothingLeft();
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('on %s stops the builder, cleans up and exits %i', async (signal, code) => {
+    const { child } = await startBuildUntil(sandbox, buildArgs('long-step'), 'step-started');
+    expect(leftovers(sandbox.runtimeDir)).toHaveLength(1);
+    expect(processesMentioning(sandbox.runtimeDir).length).toBeGreaterThan(0);
+
+    child.kill(signal);
+    const result = await child;
+
+    expect(result.exitCode).toBe(code);
+    nothingLeft();
+  });
+
+  it.each(['gc', 'the next build'])(
+    'after SIGKILL leaves its run dir, which %s sweeps with the builder',
+    async (sweeper) => {
+      const { child } = await startBuildUntil(sandbox, buildArgs('long-step'), 'step-started');
+      child.kill('SIGKILL');
+      await child;
+
+      expect(leftovers(sandbox.runtimeDir)).toHaveLength(1);
+      expect(processesMentioning(sandbox.runtimeDir).length).toBeGreaterThan(0);
+
+      const args = sweeper === 'gc' ? ['gc'] : buildArgs('private-base');
+      const next = await runCli(sandbox, args);
+      expect(next.exitCode, next.stderr).toBe(0);
+      expect(next.stdout + next.stderr).toMatch(/removed .*ona-build-/);
+
+      expect(await waitUntil(() => processesMentioning(sandbox.runtimeDir).length === 0)).toBe(
+        true,
+      );
+      nothingLeft();
+    },
+  );
+});
