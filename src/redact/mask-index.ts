@@ -4,8 +4,10 @@
 // 3-byte blocks that belong to the first `shortest` bytes of that mask. The scan therefore reads
 // only one block every `stride` bytes (every 4th byte with 6-byte masks) and looks it up in a
 // hashed bitset of all such mask blocks. Only when a block hits are the `stride` start positions
-// it could belong to checked against the masks sharing their first two bytes, longest first.
-// Log text rarely hits, so the cost per byte is a fraction of one table read. Calling
+// it could belong to checked: first against a hashed bitset of the masks' first 4 bytes, then
+// against the masks sharing their first two bytes, longest first. Log text rarely hits, so the
+// cost per byte is a fraction of one table read; hex-heavy text, which hits the blocks of hex
+// masks often, is still cleared by the 4-byte check. Calling
 // Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
 // make that far slower, and it cannot report the partial mask at the end of a stream chunk.
 
@@ -35,10 +37,7 @@ interface Found {
 }
 
 const BLOCK = 3;
-// The block bitset gets about 64 bits per block it holds, so under 2% of it is marked and few
-// log blocks hit by chance: 64 KiB for 100 secrets, at most 1 MiB for the largest sets.
-const MIN_BLOCK_HASH_BITS = 16;
-const MAX_BLOCK_HASH_BITS = 23;
+const HEAD = 4;
 
 export class MaskIndex {
   // Bucket number + 1 for every byte pair that starts a mask; 0 where none does.
@@ -48,8 +47,9 @@ export class MaskIndex {
   // data, which has no second byte, needs these.
   readonly #singles = new Uint8Array(256);
   readonly #starters = new Uint8Array(256);
-  readonly #blocks: Int32Array;
-  readonly #hashShift: number;
+  readonly #blocks: HashedBits;
+  // First 4 bytes of every mask; unused when some mask is shorter than that.
+  readonly #heads: HashedBits | undefined;
   readonly #shortest: number;
   readonly #stride: number;
 
@@ -58,15 +58,15 @@ export class MaskIndex {
     this.#shortest = sorted.length === 0 ? 0 : sorted[sorted.length - 1].length;
     this.#stride = this.#shortest - BLOCK + 1;
 
-    const hashBits = blockHashBits(sorted.length * Math.max(this.#stride, 0));
-    this.#blocks = new Int32Array((1 << hashBits) / 32);
-    this.#hashShift = 32 - hashBits;
+    this.#blocks = new HashedBits(sorted.length * Math.max(this.#stride, 0));
+    this.#heads = this.#shortest >= HEAD ? new HashedBits(sorted.length) : undefined;
 
     for (const mask of sorted) {
       if (mask.length === 1) this.#addSingle(mask);
       else this.#addToBucket((mask[0] << 8) | mask[1], mask);
       if (mask.length > 1) this.#starters[mask[0]] = 1;
       if (this.#stride > 0) this.#addBlocks(mask);
+      this.#heads?.add(readHead(mask, 0));
     }
   }
 
@@ -89,12 +89,10 @@ export class MaskIndex {
   #scanBlocks(data: Buffer, from: number, found: Found): number {
     const blocks = this.#blocks;
     const stride = this.#stride;
-    const shift = this.#hashShift;
     let checked = from;
 
     for (let at = from + stride - 1; at + BLOCK <= data.length; at += stride) {
-      const bit = blockHash((data[at] << 16) | (data[at + 1] << 8) | data[at + 2], shift);
-      if ((blocks[bit >>> 5] & (1 << (bit & 31))) === 0) continue;
+      if (!blocks.has((data[at] << 16) | (data[at + 1] << 8) | data[at + 2])) continue;
 
       this.#verifyStarts(data, at - stride + 1, at + 1, found);
       checked = at + 1;
@@ -106,7 +104,13 @@ export class MaskIndex {
   }
 
   #verifyStarts(data: Buffer, from: number, to: number, found: Found): void {
+    const heads = this.#heads;
+    const lastHead = data.length - HEAD;
+
     for (let start = from; start < to; start++) {
+      // A start with 4 bytes of room can only begin a mask, whole or cut short, that shares them.
+      if (heads !== undefined && start <= lastHead && !heads.has(readHead(data, start))) continue;
+
       if (start + 1 < data.length) this.#verifyAt(data, start, found);
       else this.#verifyLastByte(data, start, found);
     }
@@ -161,20 +165,38 @@ export class MaskIndex {
   // 0 .. stride - 1 of the mask.
   #addBlocks(mask: Buffer): void {
     for (let offset = 0; offset < this.#stride; offset++) {
-      const block = (mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2];
-      const bit = blockHash(block, this.#hashShift);
-      this.#blocks[bit >>> 5] |= 1 << (bit & 31);
+      this.#blocks.add((mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2]);
     }
   }
 }
 
-function blockHash(block: number, shift: number): number {
-  return Math.imul(block, 0x9e3779b1) >>> shift;
+function readHead(bytes: Buffer, at: number): number {
+  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
 }
 
-function blockHashBits(blockCount: number): number {
-  const wanted = Math.ceil(Math.log2(Math.max(blockCount, 1) * 64));
-  return Math.min(Math.max(wanted, MIN_BLOCK_HASH_BITS), MAX_BLOCK_HASH_BITS);
+/**
+ * A set of 32-bit keys as a hashed bitset: `has` may say yes wrongly, never no wrongly. About 64
+ * bits per key keep under 2% of it marked: 64 KiB for 100 secrets, at most 1 MiB.
+ */
+class HashedBits {
+  readonly #words: Int32Array;
+  readonly #shift: number;
+
+  constructor(keys: number) {
+    const bits = Math.min(Math.max(Math.ceil(Math.log2(Math.max(keys, 1) * 64)), 16), 23);
+    this.#words = new Int32Array((1 << bits) / 32);
+    this.#shift = 32 - bits;
+  }
+
+  add(key: number): void {
+    const bit = Math.imul(key, 0x9e3779b1) >>> this.#shift;
+    this.#words[bit >>> 5] |= 1 << (bit & 31);
+  }
+
+  has(key: number): boolean {
+    const bit = Math.imul(key, 0x9e3779b1) >>> this.#shift;
+    return (this.#words[bit >>> 5] & (1 << (bit & 31))) !== 0;
+  }
 }
 
 /** Adds `[start, end)` to ranges built in order of `start`, joining overlapping or touching ones. */

@@ -1,0 +1,107 @@
+// Registry credentials from secrets, on the real engine and the loopback registry that demands
+// basic auth: the private base image is pulled only thanks to the secret, and the user's own
+// docker setup (contexts, selected builder, broken credential helpers) keeps working.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { buildArgs, ORG, PROJECT } from '../helpers/build-sandbox.js';
+import { filesContaining, leftovers, makeCanary } from '../helpers/canary.js';
+import { createSandbox, runCli, setSecret, type Sandbox } from '../helpers/cli.js';
+import { registryCredentials, requireEngine } from '../helpers/engine.js';
+
+describe.runIf(requireEngine())('registry credentials from secrets', () => {
+  const registry = registryCredentials();
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  let sandbox: Sandbox;
+
+  beforeEach(async () => {
+    sandbox = createSandbox();
+    await setSecret(sandbox, ['canary', ...PROJECT, '--mount', '/c'], makeCanary());
+  });
+
+  afterEach(() => sandbox.remove());
+
+  const storeRegistrySecret = () =>
+    setSecret(
+      sandbox,
+      ['registry', ...ORG, '--registry', registry.host, '--username', registry.username],
+      registry.password,
+    );
+
+  it('cannot pull the private base image without the registry secret', async () => {
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/401 Unauthorized/);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('pulls the private base image with the registry secret, never showing the auth', async () => {
+    await storeRegistrySecret();
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('[auth] sharing credentials for localhost:5000');
+    expect(run.raw.includes(registry.password)).toBe(false);
+    expect(run.raw.includes(auth)).toBe(false);
+    expect(filesContaining(sandbox.runtimeDir, Buffer.from(auth))).toEqual([]);
+    expect(filesContaining(sandbox.dir, Buffer.from(registry.password))).toEqual([]);
+  });
+
+  it('fails with a wrong password in the secret', async () => {
+    await setSecret(
+      sandbox,
+      ['registry', ...ORG, '--registry', registry.host, '--username', registry.username],
+      'not-the-password',
+    );
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/401 Unauthorized/);
+  });
+
+  it('ignores a credsStore and credHelpers whose binaries are not installed (C15)', async () => {
+    await storeRegistrySecret();
+    writeUserConfig(sandbox, {
+      auths: {},
+      credsStore: 'desktop',
+      credHelpers: { '*.dkr.ecr.*.amazonaws.com': 'ecr-login', 'gcr.io': 'gcloud' },
+    });
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+  });
+
+  it("keeps the user's current context and selected builder (C14)", async () => {
+    await storeRegistrySecret();
+    const dockerConfig = path.join(sandbox.env.HOME, '.docker');
+    const asUser = { env: { ...sandbox.env, DOCKER_CONFIG: dockerConfig }, extendEnv: false };
+    await execa(
+      'docker',
+      ['context', 'create', 'ci-remote', '--docker', 'host=unix:///var/run/docker.sock'],
+      asUser,
+    );
+    await execa('docker', ['context', 'use', 'ci-remote'], asUser);
+    await execa('docker', ['buildx', 'use', 'ci-remote'], asUser);
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('building with "ci-remote" instance');
+    const userConfig = fs.readFileSync(path.join(dockerConfig, 'config.json'), 'utf8');
+    expect(userConfig).not.toContain(auth);
+  });
+});
+
+function writeUserConfig(sandbox: Sandbox, config: object): void {
+  const dir = path.join(sandbox.env.HOME, '.docker');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+}
