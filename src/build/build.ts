@@ -46,6 +46,12 @@ export async function runBuild(options: BuildOptions): Promise<number> {
 
   sweep(candidateRoots(rootOptions), logger);
 
+  // Started now, it runs while the store is read: the probe costs a docker start-up.
+  const docker = options.docker ?? env.ONA_BUILD_DOCKER ?? 'docker';
+  const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
+  const builder = detectBuilder({ docker, env: userEnv, guard: options.redactor });
+  builder.catch(() => undefined);
+
   const resolution = await resolveSecrets(options.source, options.principal, 'build');
   registerMasks(options.redactor, resolution.secrets, logger);
   for (const override of resolution.overrides) logger.info(describeOverride(override));
@@ -53,18 +59,23 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const root = chooseTempRoot(rootOptions);
   if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
 
-  const docker = options.docker ?? env.ONA_BUILD_DOCKER ?? 'docker';
   if (options.dryRun) {
     const runDir = path.join(root.path, `${RUN_DIR_PREFIX}${process.pid}-XXXXXX`);
-    const builder: Builder = { docker, kind: 'buildx' };
-    const plan = planBuild({ ...options, builder, runDir, secrets: resolution.secrets, info });
+    const detected = await builder.catch((): Builder => ({ docker, kind: 'buildx' }));
+    const plan = planBuild({
+      ...options,
+      builder: detected,
+      runDir,
+      secrets: resolution.secrets,
+      info,
+    });
     options.stdout.write(`${JSON.stringify(describePlan(plan), null, 2)}\n`);
     return 0;
   }
 
   const runDir = createRunDir(root.path);
   try {
-    return await buildInRunDir(options, runDir, resolution.secrets, info, docker);
+    return await buildInRunDir(options, runDir, resolution.secrets, info, builder);
   } finally {
     runDir.remove();
     logger.debug('removed the run directory', { dir: runDir.path });
@@ -76,21 +87,18 @@ async function buildInRunDir(
   dir: RunDir,
   secrets: Awaited<ReturnType<typeof resolveSecrets>>['secrets'],
   info: ReturnType<typeof readPassthrough>,
-  docker: string,
+  detecting: Promise<Builder>,
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
   const runDir = dir.path;
   const dockerConfigDir = path.join(runDir, 'docker-config');
   const childEnv = builderEnv(env, { DOCKER_CONFIG: dockerConfigDir });
 
-  const interim = planBuild({
-    ...options,
-    builder: { docker, kind: 'buildx' },
-    runDir,
-    secrets,
-    info,
-  });
-  const config = await materializeSecrets(interim, secrets, {
+  const builder = await detecting;
+  const plan = planBuild({ ...options, builder, runDir, secrets, info });
+  logger.debug('plan', describePlan(plan));
+
+  const config = await materializeSecrets(plan, secrets, {
     env,
     helperExists: (name) => helperExists(name, env),
     listHelperServers: (name) => listHelperServers(name, env, redactor),
@@ -99,11 +107,6 @@ async function buildInRunDir(
     logger.debug(`credential helper ${dropped.helper} (for ${dropped.registry}) is not installed`);
   }
   if (signals.signal) return exitCodeFor(signals.signal);
-
-  const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
-  const builder = await detectBuilder({ docker, env: childEnv, userEnv, guard: redactor });
-  const plan = planBuild({ ...options, builder, runDir, secrets, info });
-  logger.debug('plan', describePlan(plan));
 
   const result = await runBuilder({
     argv: plan.argv,
@@ -118,7 +121,9 @@ async function buildInRunDir(
   });
 
   if (result.spawnError) {
-    throw new DockerUnavailableError(`could not start ${docker}`, { cause: result.spawnError });
+    throw new DockerUnavailableError(`could not start ${builder.docker}`, {
+      cause: result.spawnError,
+    });
   }
   if (result.signal) return exitCodeFor(result.signal);
   if (result.exitCode !== 0) {

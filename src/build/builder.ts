@@ -15,10 +15,12 @@ export interface Builder {
 
 export interface DetectOptions {
   readonly docker: string;
-  /** The environment the build will run with (temporary DOCKER_CONFIG included). */
+  /**
+   * The builder's environment with the user's own DOCKER_CONFIG. The temporary config links the
+   * same cli-plugins/, so the answer holds for it too, and the probe can run while secrets are
+   * still being resolved.
+   */
   readonly env: Record<string, string>;
-  /** The same environment with the user's own DOCKER_CONFIG, to explain a difference. */
-  readonly userEnv: Record<string, string>;
   readonly guard: Redactor;
 }
 
@@ -37,13 +39,6 @@ export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const classic = await probe(docker, ['build', '--help'], classicEnv, guard);
   if (classic.ok && classic.output.includes('--secret')) return { docker, kind: 'classic' };
 
-  const withUserConfig = await probe(docker, ['buildx', 'version'], options.userEnv, guard);
-  if (withUserConfig.ok) {
-    throw new DockerUnavailableError(
-      'buildx not found with the temporary docker config, although your own config finds it; ' +
-        'install buildx system-wide (e.g. /usr/libexec/docker/cli-plugins/docker-buildx)',
-    );
-  }
   throw new DockerUnavailableError(
     `${docker} has neither the buildx plugin nor a built-in BuildKit client: install buildx ` +
       '(Debian: docker-buildx; Docker: docker-buildx-plugin)',

@@ -3,13 +3,14 @@
 // Every mask is at least `shortest` bytes long, so any occurrence covers `stride` consecutive
 // 3-byte blocks that belong to the first `shortest` bytes of that mask. The scan therefore reads
 // only one block every `stride` bytes (every 4th byte with 6-byte masks) and looks it up in a
-// hashed bitset of all such mask blocks. Only when a block hits are the `stride` start positions
-// it could belong to checked: first against a hashed bitset of the masks' first 4 bytes, then
-// against the masks sharing their first two bytes, longest first. Log text rarely hits, so the
-// cost per byte is a fraction of one table read; hex-heavy text, which hits the blocks of hex
-// masks often, is still cleared by the 4-byte check. Calling
+// hashed bitset of all such mask blocks. Only when a block hits are the `stride` starts it could
+// belong to checked: first against a hashed bitset of the masks' first 4 bytes, then against the
+// masks sharing their first two bytes, longest first. Log text rarely hits, so the cost per byte
+// is a fraction of one table read; hex text, which often hits the blocks of hex masks, is still
+// cleared by the 4-byte check.
+//
 // Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
-// make that far slower, and it cannot report the partial mask at the end of a stream chunk.
+// make it far slower, and it cannot report a mask cut short at the end of a stream chunk.
 
 /** Merged covered ranges as `[start, end, start, end, ...]`: sorted, touching ranges joined. */
 export type Ranges = number[];

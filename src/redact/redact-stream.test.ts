@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Transform } from 'node:stream';
+import { PassThrough, Readable, type Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setImmediate as tick } from 'node:timers/promises';
 
 import { describe, expect, it } from 'vitest';
@@ -160,18 +161,40 @@ describe('createRedactStream', () => {
 });
 
 describe('redactWritable', () => {
-  it('masks into the target and leaves the target open when it ends', async () => {
-    const target = new PassThrough();
+  function collect(target: PassThrough): Buffer[] {
     const received: Buffer[] = [];
     target.on('data', (chunk: Buffer) => received.push(chunk));
+    return received;
+  }
+
+  it('has written everything, masked, to the target when it finishes, and leaves it open', async () => {
+    const target = new PassThrough();
+    const received = collect(target);
     const writable = redactWritable(redactorFor(source('secret', LONG)), target);
+    const finished = new Promise((resolve) => writable.on('finish', resolve));
 
     writable.write(`token ${LONG.slice(0, 10)}`);
     writable.end(`${LONG.slice(10)} done\n`);
-    await new Promise((resolve) => writable.on('finish', resolve));
-    await tick();
+    await finished;
 
     expect(Buffer.concat(received).toString()).toBe('token *** done\n');
     expect(target.writableEnded).toBe(false);
+  });
+
+  it('ends a pipeline only after the held-back tail reached the target', async () => {
+    const target = new PassThrough();
+    const received = collect(target);
+    const output = redactWritable(redactorFor(source('secret', LONG)), target);
+
+    await pipeline(Readable.from([Buffer.from(`a ${LONG.slice(0, 3)}`)]), output);
+    expect(Buffer.concat(received).toString()).toBe(`a ${LONG.slice(0, 3)}`);
+  });
+
+  it('passes errors of the target to the writer', async () => {
+    const target = new Writable({ write: (_chunk, _encoding, done) => done(new Error('EPIPE')) });
+    target.on('error', () => undefined);
+    const output = redactWritable(redactorFor(source('secret', LONG)), target);
+
+    await expect(pipeline(Readable.from([Buffer.from('line\n')]), output)).rejects.toThrow('EPIPE');
   });
 });

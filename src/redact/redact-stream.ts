@@ -3,7 +3,7 @@
 // output, including docker's `tty` progress redraws, reaches the terminal as soon as it is
 // written. Masking works on bytes, so ANSI escapes, `\r` and binary data pass through untouched.
 
-import { Transform, type TransformCallback, type Writable } from 'node:stream';
+import { Transform, type TransformCallback, Writable } from 'node:stream';
 
 import { maskIndexOf, type Redactor } from './redactor.js';
 import { StreamRedaction } from './stream-redaction.js';
@@ -25,14 +25,29 @@ export function createRedactStream(redactor: Redactor): Transform {
 }
 
 /**
- * A Writable that masks what is written to it and passes it on to `target`. Ending it flushes
- * the held-back tail but leaves `target` open, so it suits process.stdout and process.stderr.
+ * A Writable that masks what is written to it and writes it on to `target`, which it never ends,
+ * so it suits process.stdout and process.stderr. Each write completes only once `target` has
+ * taken the output, so `target`'s backpressure and errors reach the writer, and `finish` (the end
+ * of a `pipeline()`) means every byte, the held-back tail included, is in `target`.
  */
 export function redactWritable(redactor: Redactor, target: NodeJS.WritableStream): Writable {
-  const stream = createRedactStream(redactor);
+  const redaction = new StreamRedaction(() => maskIndexOf(redactor));
 
-  stream.pipe(target, { end: false });
-  return stream;
+  return new Writable({
+    write(chunk: Buffer, _encoding: BufferEncoding, callback: WriteCallback) {
+      writeTo(target, redaction.write(chunk), callback);
+    },
+    final(callback: WriteCallback) {
+      writeTo(target, redaction.end(), callback);
+    },
+  });
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+function writeTo(target: NodeJS.WritableStream, output: Buffer, callback: WriteCallback): void {
+  if (output.length === 0) callback();
+  else target.write(output, callback);
 }
 
 function pushIfAny(stream: Transform, output: Buffer): void {

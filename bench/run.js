@@ -1,0 +1,178 @@
+// `npm run bench`: measures ona-build against the plain tool in the same run and prints ratios.
+//   1. `ona-build build` vs `docker buildx build` with the same 50 secrets as pre-written files,
+//      on a fully cached build (needs the engine and registry from scripts/setup-engine.sh);
+//   2. resolve + materialize 10,000 stored secrets, in process;
+//   3. redaction throughput with 100 secrets.
+// Timings are medians of several alternating runs; targets are printed next to the results.
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { describePlan } from '../dist/build/build.js';
+import { planBuild } from '../dist/build/plan.js';
+import { materializeSecrets } from '../dist/materialize/materialize.js';
+import { createRunDir } from '../dist/materialize/run-dir.js';
+import { Redactor } from '../dist/redact/index.js';
+import { resolveSecrets } from '../dist/secrets/resolve.js';
+import { SqliteStore } from '../dist/secrets/store/sqlite-store.js';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(REPO, 'dist', 'ona-build.js');
+const CREDENTIALS = '/var/lib/ona-build-registry/test-credentials.json';
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-bench-'));
+const shm = fs.mkdtempSync('/dev/shm/ona-bench-');
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+function timeCommand(file, args, env) {
+  const start = performance.now();
+  execFileSync(file, args, { env, stdio: 'ignore' });
+  return performance.now() - start;
+}
+
+function openStore(name) {
+  return SqliteStore.open({ path: path.join(work, name), masterKey: randomBytes(32) });
+}
+
+async function benchBuild() {
+  if (!fs.existsSync(CREDENTIALS)) {
+    console.log('build ratio: skipped (no engine/registry; run scripts/setup-engine.sh)');
+    return;
+  }
+  const registry = JSON.parse(fs.readFileSync(CREDENTIALS, 'utf8'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: work,
+    XDG_RUNTIME_DIR: shm,
+    ONA_BUILD_STORE: path.join(work, 'build.db'),
+    ONA_BUILD_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+  const cli = (args, input) => execFileSync(process.execPath, [CLI, ...args], { env, input });
+
+  // The same 50 values: in the store for ona-build, as files for the plain tool.
+  const files = path.join(shm, 'plain');
+  fs.mkdirSync(files, { mode: 0o700 });
+  const plainSecrets = [];
+  for (let i = 0; i < 50; i++) {
+    const id = `bench_${String(i).padStart(3, '0')}`;
+    const value = randomBytes(48).toString('hex');
+    const scope = i % 2 ? ['--org', 'b', '--project', 'p'] : ['--org', 'b'];
+    cli(['secret', 'set', id, ...scope], value);
+    fs.writeFileSync(path.join(files, id), value, { mode: 0o600 });
+    plainSecrets.push('--secret', `id=${id},src=${path.join(files, id)}`);
+  }
+  cli(
+    [
+      'secret',
+      'set',
+      'reg',
+      '--org',
+      'b',
+      '--registry',
+      registry.host,
+      '--username',
+      registry.username,
+    ],
+    registry.password,
+  );
+
+  const plainConfig = path.join(shm, 'docker-config');
+  fs.mkdirSync(plainConfig, { mode: 0o700 });
+  const auth = Buffer.from(`${registry.username}:${registry.password}`).toString('base64');
+  fs.writeFileSync(
+    path.join(plainConfig, 'config.json'),
+    JSON.stringify({ auths: { [registry.host]: { auth } } }),
+    { mode: 0o600 },
+  );
+
+  const common = ['--network=none', '--progress=quiet', 'fixtures/bench'];
+  const plain = () =>
+    timeCommand('docker', ['buildx', 'build', ...plainSecrets, ...common], {
+      ...env,
+      DOCKER_CONFIG: plainConfig,
+    });
+  const wrapped = () =>
+    timeCommand(process.execPath, [CLI, 'build', '--org', 'b', '--project', 'p', ...common], env);
+
+  plain();
+  wrapped();
+  const plainTimes = [];
+  const wrappedTimes = [];
+  for (let i = 0; i < 9; i++) {
+    plainTimes.push(plain());
+    wrappedTimes.push(wrapped());
+  }
+  const ratio = median(wrappedTimes) / median(plainTimes);
+  console.log(
+    `cached build, 50 secrets: docker buildx build ${ms(median(plainTimes))}, ` +
+      `ona-build build ${ms(median(wrappedTimes))}, ratio ${ratio.toFixed(2)} (target <= 1.40)`,
+  );
+}
+
+async function benchMaterialize() {
+  const store = openStore('10k.db');
+  const scopes = [
+    { kind: 'organization', org: 'o', owner: 'o' },
+    { kind: 'project', org: 'o', owner: 'p' },
+  ];
+  for (let i = 0; i < 10_000; i++) {
+    await store.put({ name: `s${i}`, type: 'env', scope: scopes[i % 2], value: randomBytes(32) });
+  }
+
+  const times = [];
+  for (let round = 0; round < 7; round++) {
+    const runDir = createRunDir(shm);
+    const start = performance.now();
+    const { secrets } = await resolveSecrets(store, { org: 'o', project: 'p' }, 'build');
+    const info = { context: '.', userSecretIds: [] };
+    const builder = { docker: 'docker', kind: 'buildx' };
+    const plan = planBuild({ builder, runDir: runDir.path, secrets, passthrough: ['.'], info });
+    await materializeSecrets(plan, secrets, {
+      env: { HOME: work },
+      helperExists: () => false,
+      listHelperServers: async () => [],
+    });
+    times.push(performance.now() - start);
+    runDir.remove();
+    if (round === 0 && describePlan(plan).secrets.length !== 10_000) throw new Error('bad plan');
+  }
+  store.close();
+  console.log(`resolve + materialize 10,000 secrets: ${ms(median(times))} (target < 150 ms)`);
+}
+
+function benchRedaction() {
+  const redactor = new Redactor();
+  redactor.add(
+    Array.from({ length: 100 }, (_, i) => ({
+      id: `s${i}`,
+      value: Buffer.from(randomBytes(24).toString('base64')),
+    })),
+  );
+  const line = Buffer.from('#12 3.456 Step output: compiling module foo/bar/baz.ts ... ok\n');
+  const data = Buffer.concat(
+    Array.from({ length: Math.ceil((64 << 20) / line.length) }, () => line),
+  );
+
+  const times = [];
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    redactor.redactBuffer(data);
+    times.push(performance.now() - start);
+  }
+  const mbPerSecond = data.length / 1e6 / (median(times) / 1000);
+  console.log(`redaction, 100 secrets: ${mbPerSecond.toFixed(0)} MB/s (target >= 200 MB/s)`);
+}
+
+try {
+  await benchBuild();
+  await benchMaterialize();
+  benchRedaction();
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.rmSync(shm, { recursive: true, force: true });
+}
