@@ -1,0 +1,77 @@
+// The builder's output passes through the redactor on a real build: whole values, every long line
+// of a multi-line key, and encoded forms are masked in what reaches the terminal (C26, C27);
+// values too short to mask stay visible and are warned about (C29).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  buildArgs,
+  createBuildSandbox,
+  PROJECT,
+  type BuildSandbox,
+} from '../helpers/build-sandbox.js';
+import { runCli, setSecret, type CliRun } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+
+const PEM_BODY = Array.from(
+  { length: 28 },
+  (_, i) => `  ${Buffer.from(`line-${i}-of-a-private-key-body`).toString('base64')}`,
+);
+const DEPLOY_KEY = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  ...PEM_BODY,
+  '-----END OPENSSH PRIVATE KEY-----',
+  '',
+  '',
+].join('\n');
+const DB_PASS = 'p@ss:w0rd/é';
+
+describe.runIf(requireEngine())('redaction of build output', () => {
+  let sandbox: BuildSandbox;
+  let run: CliRun;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+    await setSecret(sandbox, ['deploy_key', ...PROJECT, '--mount', '/k'], DEPLOY_KEY);
+    await setSecret(sandbox, ['db_pass', '--org', 'acme'], DB_PASS);
+    await setSecret(sandbox, ['region', ...PROJECT, '--type', 'file', '--mount', '/r'], 'eu');
+    run = await runCli(sandbox, buildArgs('redaction', '--no-cache'));
+  });
+
+  afterAll(() => sandbox?.remove());
+
+  it('builds, with the step output shown', () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('plain: ***');
+  });
+
+  it('masks the whole value', () => {
+    expect(run.raw.includes(sandbox.canary)).toBe(false);
+  });
+
+  it('masks every line of a multi-line key printed line by line, keeping the armour', () => {
+    for (const line of PEM_BODY) expect(run.stderr).not.toContain(line.trim());
+    expect(run.stderr).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+  });
+
+  it.each([
+    ['base64', Buffer.from(DB_PASS).toString('base64')],
+    ['base64 of the value and a newline', Buffer.from(`${DB_PASS}\n`).toString('base64')],
+    ['a registry auth field', Buffer.from(`ci:${DB_PASS}`).toString('base64')],
+    ['hex', Buffer.from(DB_PASS).toString('hex')],
+  ])('masks %s', (_, form) => {
+    expect(run.stderr).not.toContain(form);
+  });
+
+  it('shows where each encoded form was masked', () => {
+    expect(run.stderr).toMatch(/b64: \*\*\*/);
+    // "ci:" is three bytes, so its base64 (Y2k6) stays: it is the username, not the secret.
+    expect(run.stderr).toMatch(/auth: (Y2k6)?\*\*\*\n/);
+    expect(run.stderr).toMatch(/hex: \*\*\*/);
+  });
+
+  it('leaves a value too short to mask visible and warns about it', () => {
+    expect(run.stderr).toContain('secret region is too short to be masked');
+    expect(run.stderr).toContain('region is eu in europe');
+  });
+});
