@@ -18,6 +18,7 @@ import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor, type SignalTrap } from '../signals.js';
 import { builderKindEnv, detectBuilder, type Builder } from './builder.js';
 import { builderEnv } from './builder-env.js';
+import { diagnoseFailure } from './diagnose.js';
 import { readPassthrough } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { runBuilder } from './run-builder.js';
@@ -127,6 +128,7 @@ async function buildInRunDir(
   }
   if (result.signal) return exitCodeFor(result.signal);
   if (result.exitCode !== 0) {
+    for (const hint of diagnoseFailure(result.stderrTail, plan)) logger.error(hint);
     throw new BuildFailedError(
       `the build failed (builder exit code ${result.exitCode})`,
       result.exitCode,

@@ -37,6 +37,8 @@ export interface BuildPlan {
   readonly secrets: PlannedSecret[];
   readonly registries: PlannedRegistry[];
   readonly argv: string[];
+  /** Where the Dockerfile mounts each secret (target path → id), when it was analysed. */
+  readonly mountTargets: ReadonlyMap<string, string>;
 }
 
 export interface PlanOptions {
@@ -45,6 +47,7 @@ export interface PlanOptions {
   readonly secrets: readonly Secret[];
   readonly passthrough: readonly string[];
   readonly info: PassthroughInfo;
+  readonly mountTargets?: ReadonlyMap<string, string>;
 }
 
 export function planBuild(options: PlanOptions): BuildPlan {
@@ -72,6 +75,7 @@ export function planBuild(options: PlanOptions): BuildPlan {
     secrets,
     registries,
     argv: builderArgv(options.builder, [...secretFlags, ...options.passthrough]),
+    mountTargets: options.mountTargets ?? storedMountTargets(mounted),
   };
 }
 
@@ -85,6 +89,13 @@ export function secretSpec(secret: Pick<PlannedSecret, 'id' | 'file'>): string {
     throw new SecretError(`internal: secret file path for ${secret.id} is not CSV-safe`);
   }
   return `id=${secret.id},src=${secret.file}`;
+}
+
+/** Without a Dockerfile analysis, file secrets' own mount paths say where they are mounted. */
+function storedMountTargets(secrets: readonly Secret[]): Map<string, string> {
+  const targets = new Map<string, string>();
+  for (const secret of secrets) if (secret.mount) targets.set(secret.mount, secret.name);
+  return targets;
 }
 
 function toPlannedSecret(secret: Secret, runDir: string, index: number): PlannedSecret {

@@ -9,6 +9,7 @@ import { spawnChecked } from '../exec.js';
 import type { Logger } from '../log.js';
 import { redactWritable, type Redactor } from '../redact/index.js';
 import type { SignalTrap, TrappedSignal } from '../signals.js';
+import { OutputTail } from './output-tail.js';
 
 export interface RunBuilderOptions {
   readonly argv: readonly string[];
@@ -28,6 +29,8 @@ export interface RunBuilderOptions {
 
 export interface RunBuilderResult {
   readonly exitCode: number;
+  /** The last part of the builder's redacted stderr, to explain a failure. */
+  readonly stderrTail: string;
   readonly signal?: TrappedSignal;
   /** Set when the builder could not be started at all. */
   readonly spawnError?: Error;
@@ -46,19 +49,21 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
 
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const stopForwarding = forwardSignals(child, options);
+  const tail = new OutputTail();
   const streams = Promise.all([
     pipeline(child.stdout, redactWritable(options.redactor, options.stdout)),
-    pipeline(child.stderr, redactWritable(options.redactor, options.stderr)),
+    pipeline(child.stderr, redactWritable(options.redactor, tail.tee(options.stderr))),
   ]);
 
   try {
     const result = await child;
     await streams;
     if (result.failed && result.exitCode === undefined && !result.signal) {
-      return { exitCode: 1, spawnError: result.cause as Error };
+      return { exitCode: 1, stderrTail: tail.text(), spawnError: result.cause as Error };
     }
     return {
       exitCode: result.exitCode ?? 1,
+      stderrTail: tail.text(),
       signal: options.signals.signal,
     };
   } finally {

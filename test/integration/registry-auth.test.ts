@@ -37,6 +37,9 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/401 Unauthorized/);
+    expect(run.stderr).toContain(
+      'registry localhost:5000 refused the pull and no secret holds a credential for it',
+    );
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
@@ -64,6 +67,11 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/401 Unauthorized/);
+    expect(run.stderr).toContain(
+      `registry localhost:5000 refused the credential of user ${registry.username} from ` +
+        'organization acme',
+    );
+    expect(run.stderr).not.toContain('not-the-password');
   });
 
   it('ignores a credsStore and credHelpers whose binaries are not installed (C15)', async () => {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Scope } from '../secrets/model.js';
+import { diagnoseFailure } from './diagnose.js';
+import type { BuildPlan } from './plan.js';
+
+const org: Scope = { kind: 'organization', org: 'acme', owner: 'acme' };
+
+function plan(overrides: Partial<BuildPlan> = {}): BuildPlan {
+  return {
+    builder: { docker: 'docker', kind: 'buildx' },
+    runDir: '/dev/shm/ona-build-1-x',
+    dockerConfigDir: '/dev/shm/ona-build-1-x/docker-config',
+    context: '.',
+    secrets: [{ id: 'npmrc', type: 'file', scope: org, file: '/dev/shm/x/0', bytes: 10 }],
+    registries: [{ host: 'localhost:5000', username: 'ci', scope: org }],
+    argv: [],
+    mountTargets: new Map([['/home/app/.npmrc', 'npmrc']]),
+    ...overrides,
+  };
+}
+
+describe('diagnoseFailure', () => {
+  it('names the scope of a registry credential that was refused', () => {
+    const output =
+      '#3 ERROR: pulling from host localhost:5000 failed with status code [manifests 1]: ' +
+      '401 Unauthorized\n';
+
+    expect(diagnoseFailure(output, plan())).toEqual([
+      'registry localhost:5000 refused the credential of user ci from organization acme: ' +
+        "check that secret's username and token",
+    ]);
+  });
+
+  it('suggests storing a credential when no secret covers the refusing registry', () => {
+    const output = 'pulling from host reg.example.com failed with status code: 401 Unauthorized';
+
+    expect(diagnoseFailure(output, plan())[0]).toContain(
+      'registry reg.example.com refused the pull and no secret holds a credential for it',
+    );
+  });
+
+  it.each([
+    ["#8 0.085 cat: can't open '/home/app/.npmrc': Permission denied", 'npmrc'],
+    ['#8 0.085 cat: /run/secrets/npmrc: Permission denied', 'npmrc'],
+  ])('points at uid/gid/mode when a step cannot read a secret mount: %s', (line, name) => {
+    const [hint] = diagnoseFailure(line, plan());
+
+    expect(hint).toContain(`could not read secret ${name}`);
+    expect(hint).toContain('add uid=<uid>,gid=<gid> (or mode=0444)');
+  });
+
+  it('says nothing about permission errors on paths that are not secret mounts', () => {
+    expect(diagnoseFailure('rm: /etc/shadow: Permission denied', plan())).toEqual([]);
+  });
+
+  it('says nothing for an ordinary failure', () => {
+    expect(diagnoseFailure('#7 ERROR: process "/bin/sh -c false" exit code: 1', plan())).toEqual(
+      [],
+    );
+  });
+});

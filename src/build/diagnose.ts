@@ -1,0 +1,55 @@
+// Explains common build failures from the builder's redacted output, in terms of secrets and
+// scopes: the user sees which stored credential a registry refused, or why a non-root step could
+// not read its secret mount. Hints never contain values: they are built from plan data only.
+
+import { describeScope } from '../secrets/validate.js';
+import type { BuildPlan } from './plan.js';
+
+const REFUSAL = /401 Unauthorized|403 Forbidden|unauthorized|authentication required|denied/i;
+const PULL_HOST = /pulling from host (\S+)/;
+// `cat: /x: Permission denied` (coreutils) and `cat: can't open '/x': Permission denied` (busybox).
+const PERMISSION_DENIED = /'?([^\s:'"]+)'?: Permission denied/g;
+
+export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
+  return [...registryHints(output, plan), ...permissionHints(output, plan)];
+}
+
+/** For each line where a registry refused access: whose credential it refused, if ours. */
+function registryHints(output: string, plan: BuildPlan): string[] {
+  const hints = new Set<string>();
+  for (const line of output.split('\n').filter((text) => REFUSAL.test(text))) {
+    const credential = plan.registries.find((registry) => line.includes(registry.host));
+    const host = credential?.host ?? PULL_HOST.exec(line)?.[1];
+    if (!host) continue;
+
+    hints.add(
+      credential
+        ? `registry ${host} refused the credential of user ${credential.username} from ` +
+            `${describeScope(credential.scope)}: check that secret's username and token`
+        : `registry ${host} refused the pull and no secret holds a credential for it: ` +
+            `store one with ona-build secret set NAME --registry ${host} --username USER`,
+    );
+  }
+  return [...hints];
+}
+
+/**
+ * BuildKit mounts secrets as root-owned 0400 files, and the host file's owner or mode has no
+ * say; a step running as another USER needs uid=/gid= (or mode=) on the mount itself.
+ */
+function permissionHints(output: string, plan: BuildPlan): string[] {
+  const hints = new Set<string>();
+  for (const match of output.matchAll(PERMISSION_DENIED)) {
+    const file = match[1];
+    const id = plan.secrets.find((secret) => file === `/run/secrets/${secret.id}`)?.id;
+    const isSecretPath = id !== undefined || file.startsWith('/run/secrets/');
+    if (!isSecretPath && !plan.mountTargets.has(file)) continue;
+
+    const name = id ?? plan.mountTargets.get(file) ?? file;
+    hints.add(
+      `a step could not read secret ${name} (${file}): secret mounts are owned by root with ` +
+        'mode 0400; for a non-root USER add uid=<uid>,gid=<gid> (or mode=0444) to its --mount',
+    );
+  }
+  return [...hints];
+}
