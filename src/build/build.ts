@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 
-import { BuildFailedError, DockerUnavailableError } from '../errors.js';
+import { BuildFailedError, DockerUnavailableError, SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { helperExists, listHelperServers } from '../materialize/credential-helpers.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
@@ -11,6 +11,7 @@ import { createRunDir, RUN_DIR_PREFIX, type RunDir } from '../materialize/run-di
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots, chooseTempRoot } from '../materialize/temp-root.js';
 import type { Redactor } from '../redact/index.js';
+import { MAX_SECRET_BYTES, type Secret } from '../secrets/model.js';
 import { describeOverride } from '../secrets/precedence.js';
 import { resolveSecrets, type Principal } from '../secrets/resolve.js';
 import type { SecretSource } from '../secrets/source.js';
@@ -55,6 +56,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
 
   const resolution = await resolveSecrets(options.source, options.principal, 'build');
   registerMasks(options.redactor, resolution.secrets, logger);
+  assertWithinLimit(resolution.secrets);
   for (const override of resolution.overrides) logger.info(describeOverride(override));
 
   const root = chooseTempRoot(rootOptions);
@@ -152,6 +154,21 @@ function registerMasks(
   );
   for (const { id } of skipped) {
     logger.warn(`secret ${id} is too short to be masked in output; use a longer value`);
+  }
+}
+
+/**
+ * The store refuses larger values when they are set; other sources may not, and BuildKit's own
+ * error would come late and name neither the scope nor the limit.
+ */
+function assertWithinLimit(secrets: readonly Secret[]): void {
+  for (const secret of secrets) {
+    if (secret.value.length <= MAX_SECRET_BYTES) continue;
+    throw new SecretError(
+      `secret ${secret.name} (${describeScope(secret.scope)}) is ${secret.value.length} bytes; ` +
+        `BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+      'SECRET_TOO_LARGE',
+    );
   }
 }
 

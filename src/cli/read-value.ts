@@ -6,23 +6,26 @@ import fs from 'node:fs';
 import { SecretError, UsageError } from '../errors.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
 
+/** `label` names the secret and its scope in errors, e.g. `secret NPM_TOKEN (organization acme)`. */
 export async function readSecretValue(
+  label: string,
   fromFile: string | undefined,
   stdin: NodeJS.ReadStream,
   prompt: NodeJS.WritableStream,
 ): Promise<Buffer> {
-  if (fromFile !== undefined) return readValueFile(fromFile);
+  if (fromFile !== undefined) return readValueFile(label, fromFile);
   if (stdin.isTTY) return readHiddenLine(stdin, prompt);
-  return readAll(stdin);
+  return readAll(label, stdin);
 }
 
-function readValueFile(file: string): Buffer {
+function readValueFile(label: string, file: string): Buffer {
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new UsageError(`--from-file ${file} is not a regular file`);
     if (stat.size > MAX_SECRET_BYTES) {
       throw new SecretError(
-        `--from-file ${file} is ${stat.size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+        `${label}: --from-file ${file} is ${stat.size} bytes; ` +
+          `BuildKit accepts at most ${MAX_SECRET_BYTES}`,
         'SECRET_TOO_LARGE',
       );
     }
@@ -36,7 +39,7 @@ function readValueFile(file: string): Buffer {
 }
 
 /** Reads stdin to its end, stopping early (without buffering more) once it is too large. */
-async function readAll(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+async function readAll(label: string, stdin: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
@@ -44,7 +47,7 @@ async function readAll(stdin: NodeJS.ReadableStream): Promise<Buffer> {
     size += buffer.length;
     if (size > MAX_SECRET_BYTES) {
       throw new SecretError(
-        `the value on stdin is over ${MAX_SECRET_BYTES} bytes, BuildKit's limit`,
+        `${label}: the value on stdin is over ${MAX_SECRET_BYTES} bytes, BuildKit's limit`,
         'SECRET_TOO_LARGE',
       );
     }

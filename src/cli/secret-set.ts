@@ -41,7 +41,8 @@ export const handler = withContext<Args>(async (args, context) => {
     throw new UsageError('--mount only applies to file secrets');
   }
 
-  const value = await readSecretValue(args.fromFile, process.stdin, context.stderr);
+  const label = `secret ${args.name} (${describeScope(scope)})`;
+  const value = await readSecretValue(label, args.fromFile, process.stdin, context.stderr);
   context.redactor.add([{ id: args.name, value, registryUser: registry?.username }]);
 
   await context

@@ -1,0 +1,43 @@
+// C08 on both sides of BuildKit's limit: 512,000 bytes reach the step whole on the real engine;
+// one byte more is refused when set, naming the secret, its scope and the limit, not the value.
+
+import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildArgs, createBuildSandbox, ORG, type BuildSandbox } from '../helpers/build-sandbox.js';
+import { runCli, setSecret } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+
+describe.runIf(requireEngine())('secret size limit', () => {
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+  });
+
+  afterAll(() => sandbox?.remove());
+
+  it('builds with a secret of exactly 512,000 bytes', async () => {
+    await setSecret(sandbox, ['ca_bundle', ...ORG, '--mount', '/etc/ca.pem'], randomBytes(512_000));
+
+    const run = await runCli(sandbox, buildArgs('large-secret'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/size: 512000\n/);
+  });
+
+  it('refuses 512,001 bytes when the secret is set', async () => {
+    const value = Buffer.from('x'.repeat(512_001));
+
+    const run = await runCli(sandbox, ['secret', 'set', 'too_big', ...ORG, '--mount', '/b'], {
+      input: value,
+    });
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('secret too_big (organization acme)');
+    expect(run.stderr).toContain('512000');
+    expect(run.stderr).not.toContain('xxxxxxxx');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
