@@ -54,17 +54,9 @@ export function planBuild(options: PlanOptions): BuildPlan {
   const { runDir, info } = options;
   const mounted = options.secrets.filter((secret) => MOUNTED_TYPES.has(secret.type));
 
-  const secrets = mounted.map((secret, index) => toPlannedSecret(secret, runDir, index));
+  const secrets = planSecretMounts(mounted, runDir);
   rejectUserSecretCollisions(secrets, info.userSecretIds);
-
-  const secretFlags = secrets.flatMap((secret) => ['--secret', secretSpec(secret)]);
-  const registries = options.secrets
-    .filter((secret) => secret.type === 'registry')
-    .map((secret) => ({
-      host: secret.registry!.host,
-      username: secret.registry!.username,
-      scope: secret.scope,
-    }));
+  const registries = planRegistries(options.secrets);
 
   return {
     builder: options.builder,
@@ -74,9 +66,32 @@ export function planBuild(options: PlanOptions): BuildPlan {
     dockerfile: info.dockerfile,
     secrets,
     registries,
-    argv: builderArgv(options.builder, [...secretFlags, ...options.passthrough]),
+    argv: builderArgv(options.builder, [...secretFlags(secrets), ...options.passthrough]),
     mountTargets: options.mountTargets ?? storedMountTargets(mounted),
   };
+}
+
+/** Env and file secrets become mounts, each with its own file in the run directory. */
+export function planSecretMounts(secrets: readonly Secret[], runDir: string): PlannedSecret[] {
+  const secretsDir = path.join(runDir, 'secrets');
+  return secrets
+    .filter((secret) => MOUNTED_TYPES.has(secret.type))
+    .map((secret, index) => toPlannedSecret(secret, secretsDir, index));
+}
+
+export function planRegistries(secrets: readonly Secret[]): PlannedRegistry[] {
+  return secrets
+    .filter((secret) => secret.type === 'registry')
+    .map((secret) => ({
+      host: secret.registry!.host,
+      username: secret.registry!.username,
+      scope: secret.scope,
+    }));
+}
+
+/** The `--secret` flags for the planned mounts, as argv elements. */
+export function secretFlags(secrets: readonly PlannedSecret[]): string[] {
+  return secrets.flatMap((secret) => ['--secret', secretSpec(secret)]);
 }
 
 /**
@@ -98,12 +113,13 @@ function storedMountTargets(secrets: readonly Secret[]): Map<string, string> {
   return targets;
 }
 
-function toPlannedSecret(secret: Secret, runDir: string, index: number): PlannedSecret {
+function toPlannedSecret(secret: Secret, secretsDir: string, index: number): PlannedSecret {
   return {
     id: secret.name,
     type: secret.type,
     scope: secret.scope,
-    file: path.join(runDir, 'secrets', String(index)),
+    // Plain concatenation: path.join costs more than the rest of planning at 10,000 secrets.
+    file: `${secretsDir}/${index}`,
     bytes: secret.value.length,
   };
 }

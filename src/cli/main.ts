@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 
 import * as build from './build.js';
 import { globalOptions } from './context.js';
+import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as secret from './secret.js';
 
@@ -15,8 +16,9 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('ona-build')
     .command(secret)
     .command(build)
+    .command(exec)
     .command(gc)
-    .demandCommand(1, 'name a command: secret, build or gc')
+    .demandCommand(1, 'name a command: secret, build, exec or gc')
     .strict()
     .fail((message, error) => {
       if (error) throw error;

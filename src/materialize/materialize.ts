@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { BuildPlan } from '../build/plan.js';
 import type { Secret } from '../secrets/model.js';
 import {
   writeDockerConfig,
@@ -14,8 +13,14 @@ import {
 } from './docker-config.js';
 import { writeFileExclusive } from './run-dir.js';
 
+/** Where each secret goes: its id (the secret's name) and its file inside the run directory. */
+export interface SecretFileTarget {
+  readonly runDir: string;
+  readonly secrets: readonly { readonly id: string; readonly file: string }[];
+}
+
 export async function materializeSecrets(
-  plan: BuildPlan,
+  plan: SecretFileTarget,
   secrets: readonly Secret[],
   options: DockerConfigOptions,
 ): Promise<DockerConfigResult> {

@@ -46,10 +46,10 @@ export function createRunDir(root: string): RunDir {
  * Writes a new file that must not exist yet, mode 0600 from its creation (no chmod window), and
  * never through a symlink. Maps ENOSPC to a clear error; the partial file is removed.
  */
-export function writeFileExclusive(file: string, data: Buffer): void {
+export function writeFileExclusive(file: string, data: Buffer, mode = 0o600): void {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, CREATE_FLAGS, 0o600);
+    fd = fs.openSync(file, CREATE_FLAGS, mode);
     let offset = 0;
     while (offset < data.length) offset += fs.writeSync(fd, data, offset);
   } catch (error) {

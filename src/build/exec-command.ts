@@ -1,0 +1,106 @@
+// `ona-build exec -- COMMAND...`: runs any command (the dev container CLI, make, a script) with
+// the build's secrets and registry auth in place. A `docker` shim first on PATH adds the
+// `--secret` flags to every build the command starts; DOCKER_CONFIG points at the temporary
+// config, so pulls use the stored registry credentials. The command's exit code is passed
+// through, and everything is removed when it exits.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { DockerUnavailableError, UsageError } from '../errors.js';
+import { shimScript } from '../exec-shim/shim-script.js';
+import { writeFileExclusive } from '../materialize/run-dir.js';
+import { exitCodeFor } from '../signals.js';
+import { planSecretMounts, secretFlags } from './plan.js';
+import { runBuilder } from './run-builder.js';
+import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
+
+export interface ExecOptions extends SessionOptions {
+  readonly command: readonly string[];
+  readonly docker?: string;
+}
+
+export async function runExec(options: ExecOptions): Promise<number> {
+  const { env, logger } = options;
+  if (options.command.length === 0) throw new UsageError('exec needs a command after --');
+
+  const realDocker = findExecutable(options.docker ?? env.ONA_BUILD_DOCKER ?? 'docker', env);
+  const { secrets, root } = await prepareSecrets(options);
+
+  return withRunDir(root, logger, async (dir) => {
+    const planned = planSecretMounts(secrets, dir.path);
+    const dockerConfig = await writeRunFiles(
+      { runDir: dir.path, secrets: planned },
+      secrets,
+      options,
+    );
+
+    const shimDir = path.join(dir.path, 'bin');
+    fs.mkdirSync(shimDir, { mode: 0o700 });
+    const script = shimScript({ realDocker, buildFlags: secretFlags(planned) });
+    writeFileExclusive(path.join(shimDir, 'docker'), Buffer.from(script), 0o700);
+    if (options.signals.signal) return exitCodeFor(options.signals.signal);
+
+    const result = await runBuilder({
+      argv: options.command,
+      env: commandEnv(env, options, { shimDir, dockerConfig }),
+      redactor: options.redactor,
+      stdout: options.stdout,
+      stderr: options.stderr,
+      signals: options.signals,
+      logger,
+      stdinInherit: true,
+      onSpawn: (pid) => dir.recordBuilder(pid),
+    });
+
+    if (result.spawnError) throw new UsageError(`could not start ${options.command[0]}`);
+    return result.signal ? exitCodeFor(result.signal) : result.exitCode;
+  });
+}
+
+/**
+ * The command gets the caller's environment (it is the caller's command), with the shim first on
+ * PATH and the temporary DOCKER_CONFIG. A variable that carries a secret value is dropped, so a
+ * stray `NPM_TOKEN` in the shell can never reach a build through a bare `--build-arg`.
+ */
+function commandEnv(
+  parent: NodeJS.ProcessEnv,
+  options: Pick<SessionOptions, 'logger' | 'redactor'>,
+  paths: { shimDir: string; dockerConfig: string },
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined) continue;
+    if (options.redactor.redact(value) !== value) {
+      options.logger.warn(`not passing ${name} to the command: it holds a stored secret's value`);
+      continue;
+    }
+    env[name] = value;
+  }
+
+  env.PATH = [paths.shimDir, parent.PATH].filter(Boolean).join(path.delimiter);
+  env.DOCKER_CONFIG = paths.dockerConfig;
+  return env;
+}
+
+/** An absolute path for `name`, searching PATH as a shell would. */
+function findExecutable(name: string, env: NodeJS.ProcessEnv): string {
+  const candidates = name.includes('/')
+    ? [path.resolve(name)]
+    : (env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, name));
+
+  for (const candidate of candidates) {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  throw new DockerUnavailableError(
+    `docker client not found (${name}): install docker, or set ONA_BUILD_DOCKER to its path`,
+  );
+}

@@ -1,0 +1,117 @@
+// What `build` and `exec` share: sweep what killed runs left, resolve the build's secrets and
+// register them with the redactor before anything else can print, pick a safe temp root, and
+// materialize the secret files and docker config in a run directory removed on every exit path.
+
+import { SecretError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { helperExists, listHelperServers } from '../materialize/credential-helpers.js';
+import { materializeSecrets, type SecretFileTarget } from '../materialize/materialize.js';
+import { createRunDir, type RunDir } from '../materialize/run-dir.js';
+import { sweepStaleRunDirs } from '../materialize/sweep.js';
+import { candidateRoots, chooseTempRoot, type TempRoot } from '../materialize/temp-root.js';
+import type { Redactor } from '../redact/index.js';
+import { MAX_SECRET_BYTES, type Secret } from '../secrets/model.js';
+import { describeOverride } from '../secrets/precedence.js';
+import { resolveSecrets, type Principal } from '../secrets/resolve.js';
+import type { SecretSource } from '../secrets/source.js';
+import { describeScope } from '../secrets/validate.js';
+import type { SignalTrap } from '../signals.js';
+
+export interface SessionOptions {
+  readonly principal: Principal;
+  readonly source: SecretSource;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+  readonly signals: SignalTrap;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly tmpdir?: string;
+  readonly allowDiskSecrets?: boolean;
+}
+
+export interface PreparedSecrets {
+  readonly secrets: Secret[];
+  readonly root: TempRoot;
+}
+
+export async function prepareSecrets(options: SessionOptions): Promise<PreparedSecrets> {
+  const { logger, env } = options;
+  const rootOptions = { env, explicit: options.tmpdir, allowDisk: options.allowDiskSecrets };
+
+  for (const dir of sweepStaleRunDirs(candidateRoots(rootOptions)).removed) {
+    logger.info(`removed ${dir}, left behind by an interrupted run`);
+  }
+
+  const resolution = await resolveSecrets(options.source, options.principal, 'build');
+  registerMasks(options.redactor, resolution.secrets, logger);
+  assertWithinLimit(resolution.secrets);
+  for (const override of resolution.overrides) logger.info(describeOverride(override));
+
+  const root = chooseTempRoot(rootOptions);
+  if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
+  return { secrets: resolution.secrets, root };
+}
+
+/** Runs `body` with a fresh run directory that is removed afterwards, however `body` ends. */
+export async function withRunDir<T>(
+  root: TempRoot,
+  logger: Logger,
+  body: (dir: RunDir) => Promise<T>,
+): Promise<T> {
+  const dir = createRunDir(root.path);
+  try {
+    return await body(dir);
+  } finally {
+    dir.remove();
+    logger.debug('removed the run directory', { dir: dir.path });
+  }
+}
+
+/** Writes the secret files and the temporary docker config; returns the config directory. */
+export async function writeRunFiles(
+  target: SecretFileTarget,
+  secrets: readonly Secret[],
+  options: Pick<SessionOptions, 'env' | 'logger' | 'redactor'>,
+): Promise<string> {
+  const { env, logger, redactor } = options;
+  const config = await materializeSecrets(target, secrets, {
+    env,
+    helperExists: (name) => helperExists(name, env),
+    listHelperServers: (name) => listHelperServers(name, env, redactor),
+  });
+
+  for (const dropped of config.droppedHelpers) {
+    logger.debug(`credential helper ${dropped.helper} (for ${dropped.registry}) is not installed`);
+  }
+  return config.dir;
+}
+
+/** Registers every value before anything else can print it; warns about unmaskable ones. */
+function registerMasks(redactor: Redactor, secrets: readonly Secret[], logger: Logger): void {
+  const skipped = redactor.add(
+    secrets.map((secret) => ({
+      id: secret.name,
+      value: secret.value,
+      registryUser: secret.registry?.username,
+    })),
+  );
+  for (const { id } of skipped) {
+    logger.warn(`secret ${id} is too short to be masked in output; use a longer value`);
+  }
+}
+
+/**
+ * The store refuses larger values when they are set; other sources may not, and BuildKit's own
+ * error would come late and name neither the scope nor the limit.
+ */
+function assertWithinLimit(secrets: readonly Secret[]): void {
+  for (const secret of secrets) {
+    if (secret.value.length <= MAX_SECRET_BYTES) continue;
+    throw new SecretError(
+      `secret ${secret.name} (${describeScope(secret.scope)}) is ${secret.value.length} bytes; ` +
+        `BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+      'SECRET_TOO_LARGE',
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { shimScript, shQuote } from './shim-script.js';
+
+const FLAGS = ['--secret', 'id=a.b,src=/dev/shm/run/secrets/0', '--secret', "id=c,src=/it's"];
+
+describe('shimScript', () => {
+  let dir: string;
+  let shim: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-shim-'));
+    const real = path.join(dir, 'real-docker');
+    // The "real" docker prints each argument on its own line, so the test sees the exact argv.
+    fs.writeFileSync(real, '#!/bin/sh\nfor a do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
+    shim = path.join(dir, 'docker');
+    fs.writeFileSync(shim, shimScript({ realDocker: real, buildFlags: FLAGS }), { mode: 0o755 });
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) =>
+    execFileSync(shim, args, { encoding: 'utf8' }).split('\n').slice(0, -1);
+
+  it.each([
+    [
+      ['build', '-t', 'x', '.'],
+      ['build', ...FLAGS, '-t', 'x', '.'],
+    ],
+    [
+      ['buildx', 'build', '.'],
+      ['buildx', 'build', ...FLAGS, '.'],
+    ],
+    [
+      ['buildx', 'b', '.'],
+      ['buildx', 'b', ...FLAGS, '.'],
+    ],
+    [
+      ['builder', 'build', '.'],
+      ['builder', 'build', ...FLAGS, '.'],
+    ],
+    [
+      ['image', 'build', '.'],
+      ['image', 'build', ...FLAGS, '.'],
+    ],
+    [
+      ['--context', 'ci', '-H', 'unix:///x', 'buildx', '--builder', 'b1', 'build', '.'],
+      ['--context', 'ci', '-H', 'unix:///x', 'buildx', '--builder', 'b1', 'build', ...FLAGS, '.'],
+    ],
+    [
+      ['--debug', 'buildx', 'build', '--build-arg', 'A=build', 'ctx'],
+      ['--debug', 'buildx', 'build', ...FLAGS, '--build-arg', 'A=build', 'ctx'],
+    ],
+  ])('adds the secret flags to %j', (args, expected) => {
+    expect(run(...args)).toEqual(expected);
+  });
+
+  it.each([
+    [['ps', '-a']],
+    [['run', '--rm', 'img', 'build']],
+    [['buildx', 'version']],
+    [['buildx', 'ls']],
+    [['image', 'inspect', 'build']],
+    [['--context', 'build', 'ps']],
+    [['compose', 'build']],
+    [['inspect', '--format', '{{.Id}}', 'x']],
+  ])('passes %j through unchanged', (args) => {
+    expect(run(...args)).toEqual(args);
+  });
+
+  it('keeps arguments with spaces, quotes and empty strings intact', () => {
+    const args = ['build', '--build-arg', 'G=Hello & world; $(id) "q" \'s\'', '--label', '', '.'];
+
+    expect(run(...args)).toEqual(['build', ...FLAGS, ...args.slice(1)]);
+  });
+});
+
+describe('shQuote', () => {
+  it.each(["it's", 'a b', '$(id)', '', '\\n'])('round-trips %j through sh', (text) => {
+    expect(
+      execFileSync('/bin/sh', ['-c', `printf %s ${shQuote(text)}`], { encoding: 'utf8' }),
+    ).toBe(text);
+  });
+});

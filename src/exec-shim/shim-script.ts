@@ -1,0 +1,49 @@
+// The `docker` shim that `ona-build exec` puts first on PATH. It is a POSIX sh script, so it
+// costs nothing per docker call, and it only rewrites builds: for `docker build`, `docker buildx
+// build` (or `b`), `docker builder build` and `docker image build` it adds the run's `--secret`
+// flags right after the subcommand; every other docker command reaches the real client as it is.
+// The flags hold ids and file paths only; values stay in the files.
+
+/** Quotes a string for sh: single quotes, with embedded single quotes closed and escaped. */
+export function shQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+export interface ShimOptions {
+  /** Absolute path of the real docker client. */
+  readonly realDocker: string;
+  /** Flags to add to each build: `--secret`, `id=...,src=...` pairs. */
+  readonly buildFlags: readonly string[];
+}
+
+export function shimScript(options: ShimOptions): string {
+  const flags = options.buildFlags.map(shQuote).join(' ');
+  return `#!/bin/sh
+# Written by ona-build exec for this run only; removed when the command exits.
+real=${shQuote(options.realDocker)}
+state=global
+for arg do
+  shift
+  set -- "$@" "$arg"
+  case $state in
+    skip-global) state=global; continue ;;
+    skip-buildx) state=buildx; continue ;;
+    done) continue ;;
+  esac
+  case $state:$arg in
+    global:-H|global:--host|global:-c|global:--context|global:--config|global:-l|\\
+    global:--log-level|global:--tlscacert|global:--tlscert|global:--tlskey)
+      state=skip-global ;;
+    global:-*) ;;
+    global:build|buildx:build|buildx:b|builder:build|image:build)
+      set -- "$@" ${flags}
+      state=done ;;
+    global:buildx|global:builder|global:image) state=$arg ;;
+    buildx:--builder) state=skip-buildx ;;
+    buildx:-*) ;;
+    *) state=done ;;
+  esac
+done
+exec "$real" "$@"
+`;
+}

@@ -1,0 +1,111 @@
+// `ona-build exec` with the real dev container CLI on the real engine: `devcontainer build` of a
+// fixture that mounts a secret works with no change to devcontainer.json, the command's exit
+// code is passed through, and nothing is left behind.
+
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+import { GenericContainer } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
+import { filesContaining, leftovers } from '../helpers/canary.js';
+import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+import { assertLocalImage, NEVER_PULL, removeImage } from '../helpers/images.js';
+import { ProcWatch } from '../helpers/proc-watch.js';
+
+const DEVCONTAINER_CLI = path.join(REPO_ROOT, 'node_modules', '.bin', 'devcontainer');
+
+describe.runIf(requireEngine())('ona-build exec', () => {
+  const tag = `ona-it-devcontainer:${Date.now()}`;
+  let sandbox: BuildSandbox;
+  let run: CliRun;
+  let watch: ProcWatch;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+    watch = new ProcWatch([sandbox.canary]).start();
+    run = await runCli(
+      sandbox,
+      [
+        'exec',
+        ...PROJECT,
+        '--',
+        DEVCONTAINER_CLI,
+        'build',
+        '--workspace-folder',
+        'fixtures/devcontainer-exec',
+        '--image-name',
+        tag,
+      ],
+      { env: { NONCE: String(Date.now()) } },
+    );
+    watch.stop();
+  });
+
+  afterAll(async () => {
+    await removeImage(tag);
+    sandbox?.remove();
+  });
+
+  it('lets the dev container CLI build a Dockerfile that mounts a stored secret', async () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('"outcome":"success"');
+
+    await assertLocalImage(tag);
+    const container = await new GenericContainer(tag)
+      .withPullPolicy(NEVER_PULL)
+      .withNetworkMode('none')
+      .withCommand(['sleep', '60'])
+      .start();
+    try {
+      const { output } = await container.exec(['cat', '/out/sha256']);
+      const hash = createHash('sha256').update(sandbox.canary).digest('hex');
+      expect(output).toBe(`${hash}  /run/secrets/canary\n`);
+    } finally {
+      await container.stop({ timeout: 1 });
+    }
+  });
+
+  it('keeps the value out of output, argv, environments and leftover files', () => {
+    expect(run.raw.includes(sandbox.canary)).toBe(false);
+    expect(watch.hits).toEqual([]);
+    expect([...watch.seen].some((cmd) => cmd.includes('buildx build'))).toBe(true);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+    expect(filesContaining(sandbox.runtimeDir, sandbox.canary)).toEqual([]);
+  });
+
+  it("passes the command's exit code through", async () => {
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'sh', '-c', 'exit 7']);
+
+    expect(result.exitCode).toBe(7);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('leaves docker commands other than builds unchanged', async () => {
+    const result = await runCli(sandbox, [
+      'exec',
+      ...PROJECT,
+      '--',
+      'docker',
+      'version',
+      '--format',
+      'client {{.Client.Version}}',
+    ]);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^client \d+\.\d+/);
+  });
+
+  it("drops a caller's variable that holds a stored secret's value", async () => {
+    const result = await runCli(
+      sandbox,
+      ['exec', ...PROJECT, '--', 'sh', '-c', 'echo "token=[${MY_TOKEN:-unset}]"'],
+      { env: { MY_TOKEN: sandbox.canary.toString() } },
+    );
+
+    expect(result.stdout).toContain('token=[unset]');
+    expect(result.stderr).toContain('not passing MY_TOKEN to the command');
+  });
+});
