@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 
 import * as build from './build.js';
 import { globalOptions } from './context.js';
+import * as doctor from './doctor.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as secret from './secret.js';
@@ -18,7 +19,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(build)
     .command(exec)
     .command(gc)
-    .demandCommand(1, 'name a command: secret, build, exec or gc')
+    .command(doctor)
+    .demandCommand(1, 'name a command: secret, build, exec, gc or doctor')
     .strict()
     .fail((message, error) => {
       if (error) throw error;

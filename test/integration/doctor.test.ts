@@ -1,0 +1,44 @@
+// `ona-build doctor` on the real engine: every check passes on a working setup, and each broken
+// part is named with what to do about it.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createBuildSandbox, type BuildSandbox } from '../helpers/build-sandbox.js';
+import { runCli } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+
+describe.runIf(requireEngine())('ona-build doctor', () => {
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+  });
+
+  afterAll(() => sandbox?.remove());
+
+  it('reports engine, builder, tmpfs, key and store healthy', async () => {
+    const run = await runCli(sandbox, ['doctor']);
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    for (const name of ['engine', 'builder', 'tmpfs', 'key', 'store']) {
+      expect(run.stdout).toMatch(new RegExp(`^ok +${name} `, 'm'));
+    }
+    expect(run.stdout).toContain('buildx plugin');
+  });
+
+  it('names each broken part and exits 1', async () => {
+    const run = await runCli(sandbox, ['doctor'], {
+      env: {
+        ONA_BUILD_DOCKER: '/nonexistent/docker',
+        ONA_BUILD_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+        ONA_BUILD_TMPDIR: sandbox.dir,
+      },
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL +engine +no Docker engine answers/m);
+    expect(run.stdout).toMatch(/^FAIL +builder +docker client not found/m);
+    expect(run.stdout).toMatch(/^FAIL +tmpfs .*is not a tmpfs/m);
+    expect(run.stdout).toMatch(/^FAIL +store .*master key does not match/im);
+  });
+});
