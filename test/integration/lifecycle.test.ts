@@ -1,18 +1,24 @@
 // Cleanup on every exit path, on the real engine: success is covered elsewhere; here a failing
 // build, SIGINT/SIGTERM/SIGHUP during a running step, and SIGKILL followed by gc or the next run.
 
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { filesContaining, leftovers } from '../helpers/canary.js';
 import {
   buildArgs,
   createBuildSandbox,
+  ORG,
   processesMentioning,
   startBuildUntil,
   waitUntil,
   type BuildSandbox,
 } from '../helpers/build-sandbox.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, setSecret } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 
 describe.runIf(requireEngine())('build lifecycle', () => {
@@ -80,4 +86,51 @@ describe.runIf(requireEngine())('build lifecycle', () => {
       nothingLeft();
     },
   );
+
+  it('refuses a --tmpdir that is a symlink, writing nothing', async () => {
+    const link = path.join(sandbox.dir, 'planted-link');
+    fs.symlinkSync(sandbox.runtimeDir, link);
+
+    const run = await runCli(sandbox, [
+      'build',
+      ...PROJECT_ARGS,
+      '--tmpdir',
+      link,
+      'fixtures/failing',
+    ]);
+
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain('is a symbolic link');
+    nothingLeft();
+  });
+
+  it.runIf(canMountTmpfs())(
+    'fails cleanly when the tmpfs is full, leaving it empty and the store intact',
+    async () => {
+      const small = fs.mkdtempSync('/tmp/ona-it-small-');
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', small]);
+      try {
+        await setSecret(sandbox, ['big', ...ORG, '--mount', '/big'], randomBytes(200_000));
+
+        const run = await runCli(sandbox, [...buildArgs('failing'), '--tmpdir', small]);
+
+        expect(run.exitCode).toBe(5);
+        expect(run.stderr).toContain('the temp filesystem is full');
+        expect(fs.readdirSync(small)).toEqual([]);
+        const list = await runCli(sandbox, ['secret', 'list', ...ORG]);
+        expect(list.stdout).toMatch(/organization acme +big +file/);
+      } finally {
+        execFileSync('umount', [small]);
+        fs.rmdirSync(small);
+        await runCli(sandbox, ['secret', 'rm', 'big', ...ORG]);
+      }
+    },
+  );
 });
+
+const PROJECT_ARGS = ['--org', 'acme', '--project', 'web', '--network=none'];
+
+/** Mounting a small tmpfs needs root; CI runs as root on this kind of machine. */
+function canMountTmpfs(): boolean {
+  return process.getuid?.() === 0;
+}
