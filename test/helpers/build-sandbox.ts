@@ -53,8 +53,9 @@ export async function startBuildUntil(
   sandbox: Sandbox,
   args: string[],
   marker: string,
+  env: Record<string, string> = {},
 ): Promise<{ child: ResultPromise }> {
-  const child = startCli(sandbox, args);
+  const child = startCli(sandbox, args, { env });
   let seen = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${marker}" in:\n${seen}`)), 90_000);

@@ -19,6 +19,7 @@ import {
   type BuildSandbox,
 } from '../helpers/build-sandbox.js';
 import { runCli, setSecret } from '../helpers/cli.js';
+import { EngineProxy } from '../helpers/engine-proxy.js';
 import { requireEngine } from '../helpers/engine.js';
 
 describe.runIf(requireEngine())('build lifecycle', () => {
@@ -86,6 +87,22 @@ describe.runIf(requireEngine())('build lifecycle', () => {
       nothingLeft();
     },
   );
+
+  it('cleans up and fails with the builder exit code when the engine goes away mid-build', async () => {
+    const proxy = await new EngineProxy(path.join(sandbox.dir, 'engine.sock')).listen();
+    const env = { DOCKER_HOST: proxy.dockerHost };
+    const { child } = await startBuildUntil(sandbox, buildArgs('long-step'), 'step-started', env);
+
+    proxy.cut();
+    const result = await child;
+
+    expect(result.exitCode).not.toBe(0);
+    expect(result.exitCode).toBeLessThan(126);
+    expect(Buffer.from(result.stderr as Uint8Array).toString()).toContain('the build failed');
+    nothingLeft();
+    const list = await runCli(sandbox, ['secret', 'list', ...ORG]);
+    expect(list.exitCode).toBe(0);
+  });
 
   it('refuses a --tmpdir that is a symlink, writing nothing', async () => {
     const link = path.join(sandbox.dir, 'planted-link');
