@@ -14,6 +14,7 @@ import { diagnoseFailure } from './diagnose.js';
 import { readPassthrough, type PassthroughInfo } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { runBuilder } from './run-builder.js';
+import { checkStaleness } from './staleness.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
 
 export interface BuildOptions extends SessionOptions {
@@ -21,6 +22,8 @@ export interface BuildOptions extends SessionOptions {
   readonly passthrough: readonly string[];
   readonly docker?: string;
   readonly dryRun?: boolean;
+  /** Rebuild the stages that mount secrets changed since the last build (else just warn). */
+  readonly rebuildOnSecretChange?: boolean;
 }
 
 export async function runBuild(options: BuildOptions): Promise<number> {
@@ -56,7 +59,14 @@ async function buildInRunDir(
   builder: Builder,
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
-  const plan = planBuild({ ...options, builder, runDir: dir.path, secrets, info });
+  const staleness = checkStaleness({
+    ...options,
+    info,
+    secrets,
+    rebuild: options.rebuildOnSecretChange === true,
+  });
+  const passthrough = [...staleness.flags, ...options.passthrough];
+  const plan = planBuild({ ...options, passthrough, builder, runDir: dir.path, secrets, info });
   logger.debug('plan', describePlan(plan));
 
   const dockerConfig = await writeRunFiles(plan, secrets, options);
@@ -88,6 +98,7 @@ async function buildInRunDir(
       result.exitCode,
     );
   }
+  staleness.commit();
   return 0;
 }
 

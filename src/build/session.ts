@@ -28,6 +28,8 @@ export interface SessionOptions {
   readonly stderr: NodeJS.WritableStream;
   readonly tmpdir?: string;
   readonly allowDiskSecrets?: boolean;
+  /** Where per-installation state lives (next to the store): fingerprints and their key. */
+  readonly stateDir: string;
 }
 
 export interface PreparedSecrets {

@@ -24,6 +24,10 @@ export function builder(yargs: Argv) {
       type: 'string',
       describe: 'Directory for secret files; must be a tmpfs [env ONA_BUILD_TMPDIR]',
     })
+    .option('rebuild-on-secret-change', {
+      type: 'boolean',
+      describe: 'Rebuild stages that mount secrets changed since the last build (else warn)',
+    })
     .option('allow-disk-secrets', {
       type: 'boolean',
       describe: 'Allow secret files on a filesystem that is not tmpfs',
@@ -47,11 +51,13 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
       logger: context.logger,
       signals,
       env: context.env,
+      stateDir: context.stateDir,
       stdout: context.stdout,
       stderr: context.stderr,
       dryRun: args.dryRun,
       tmpdir: args.tmpdir ?? context.env.ONA_BUILD_TMPDIR,
       allowDiskSecrets: args.allowDiskSecrets,
+      rebuildOnSecretChange: args.rebuildOnSecretChange,
     });
   } finally {
     signals.dispose();

@@ -1,6 +1,8 @@
 // What every command needs: one redactor built before anything is logged, a logger that writes
 // through it, and the secret source, opened on demand.
 
+import path from 'node:path';
+
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
@@ -51,6 +53,8 @@ export interface CommandContext {
   readonly stderr: NodeJS.WritableStream;
   /** Opens the store (creating it and its key file on first use). Closed by the entry point. */
   openSource(): SecretSource;
+  /** The directory holding the store: per-installation state lives beside it. */
+  readonly stateDir: string;
   close(): void;
 }
 
@@ -66,6 +70,7 @@ export function createContext(
     sink: process.stderr,
   });
   let source: SecretSource | undefined;
+  const storePath = args.store ?? defaultStorePath(env);
 
   return {
     env,
@@ -73,10 +78,11 @@ export function createContext(
     logger,
     stdout: process.stdout,
     stderr: process.stderr,
+    stateDir: path.dirname(path.resolve(storePath)),
     openSource() {
       const keyFile = args.keyFile ?? defaultKeyFile(env);
       const masterKey = loadMasterKey({ env, keyFile, create: true });
-      source ??= SqliteStore.open({ path: args.store ?? defaultStorePath(env), masterKey });
+      source ??= SqliteStore.open({ path: storePath, masterKey });
       return source;
     },
     close() {

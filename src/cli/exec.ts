@@ -36,6 +36,7 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
       logger: context.logger,
       signals,
       env: context.env,
+      stateDir: context.stateDir,
       stdout: context.stdout,
       stderr: context.stderr,
       tmpdir: args.tmpdir ?? context.env.ONA_BUILD_TMPDIR,

@@ -1,0 +1,82 @@
+// Decides, before a build, which secrets changed since the last successful build of the same
+// project and Dockerfile, and what to do about cached steps that may hold their old values.
+
+import path from 'node:path';
+
+import type { Logger } from '../log.js';
+import type { Secret } from '../secrets/model.js';
+import type { Principal } from '../secrets/resolve.js';
+import { changedIds, openFingerprintStore } from './fingerprints.js';
+import type { PassthroughInfo } from './passthrough.js';
+
+export interface StalenessOptions {
+  readonly stateDir: string;
+  readonly principal: Principal;
+  readonly info: PassthroughInfo;
+  readonly secrets: readonly Secret[];
+  readonly logger: Logger;
+  readonly rebuild: boolean;
+  /** Stage names that mount any of the ids; undefined when it cannot be known. */
+  readonly stagesMounting?: (ids: readonly string[]) => string[] | undefined;
+}
+
+export interface StalenessResult {
+  /** Extra builder flags: `--no-cache-filter` for the stages concerned, or `--no-cache`. */
+  readonly flags: string[];
+  /** Call after a successful build, to remember what it received. */
+  readonly commit: () => void;
+}
+
+const NOTHING: StalenessResult = { flags: [], commit: () => undefined };
+
+export function checkStaleness(options: StalenessOptions): StalenessResult {
+  const dockerfile = localDockerfile(options.info);
+  if (!dockerfile) return NOTHING;
+
+  const key = [options.principal.org, options.principal.project ?? '', dockerfile];
+  const store = openFingerprintStore(options.stateDir, key);
+  // Only mounted secrets reach build steps; a rotated registry password changes no layer.
+  const mounted = options.secrets.filter(
+    (secret) => secret.type === 'env' || secret.type === 'file',
+  );
+  const current = store.compute(mounted);
+  const previous = store.load();
+  const commit = () => store.save(current);
+  if (!previous) return { flags: [], commit };
+
+  const changed = changedIds(previous, current);
+  if (changed.length === 0) return { flags: [], commit };
+  return { flags: reactToChange(changed, options), commit };
+}
+
+function reactToChange(changed: string[], options: StalenessOptions): string[] {
+  const stages = options.stagesMounting?.(changed);
+  const names = changed.join(', ');
+
+  if (!options.rebuild) {
+    options.logger.warn(
+      `secrets changed since the last build of this Dockerfile: ${names}. BuildKit leaves ` +
+        'secrets out of its cache keys, so cached steps that mount them may still hold the ' +
+        'old values; pass --rebuild-on-secret-change to rebuild those stages',
+    );
+    return [];
+  }
+
+  if (stages === undefined) {
+    options.logger.info(`secrets changed (${names}): rebuilding without the cache`);
+    return ['--no-cache'];
+  }
+  if (stages.length === 0) return [];
+  options.logger.info(`secrets changed (${names}): rebuilding stages ${stages.join(', ')}`);
+  return ['--no-cache-filter', stages.join(',')];
+}
+
+/** The Dockerfile's absolute path, or undefined for a remote or stdin context. */
+function localDockerfile(info: PassthroughInfo): string | undefined {
+  const remote = (text: string) =>
+    text === '-' || /^[a-z]+:\/\//i.test(text) || text.startsWith('git@');
+  if (remote(info.context) || (info.dockerfile !== undefined && info.dockerfile === '-')) {
+    return undefined;
+  }
+  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
+}
