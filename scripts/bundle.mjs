@@ -12,6 +12,8 @@ await build({
   target: 'node20',
   sourcemap: true,
   external: ['better-sqlite3'],
+  // jsonc-parser's default entry is a UMD build whose lazy requires esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // CommonJS dependencies inside an ESM bundle still call require().
   banner: {
     js:
