@@ -21,7 +21,7 @@ import { resolveSecrets } from '../dist/secrets/resolve.js';
 import { SqliteStore } from '../dist/secrets/store/sqlite-store.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(REPO, 'dist', 'ona-build.js');
+const CLI = path.join(REPO, 'dist', 'bin', 'ona-build.js');
 const CREDENTIALS = '/var/lib/ona-build-registry/test-credentials.json';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-bench-'));
 const shm = fs.mkdtempSync('/dev/shm/ona-bench-');

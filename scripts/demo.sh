@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ona() { node dist/ona-build.js "$@"; }
+ona() { node dist/bin/ona-build.js "$@"; }
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 
 creds=/var/lib/ona-build-registry/test-credentials.json

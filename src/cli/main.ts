@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 
 import * as build from './build.js';
 import { globalOptions } from './context.js';
+import * as devcontainer from './devcontainer.js';
 import * as doctor from './doctor.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
@@ -17,10 +18,11 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('ona-build')
     .command(secret)
     .command(build)
+    .command(devcontainer)
     .command(exec)
     .command(gc)
     .command(doctor)
-    .demandCommand(1, 'name a command: secret, build, exec, gc or doctor')
+    .demandCommand(1, 'name a command: secret, build, devcontainer, exec, gc or doctor')
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/ona-build.js) as a user would, in an isolated sandbox: its own store,
+// Runs the built CLI (dist/bin/ona-build.js) as a user would, in an isolated sandbox: its own store,
 // key file, HOME and tmpfs runtime directory, so tests can inspect everything it leaves.
 
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO_ROOT, 'dist', 'ona-build.js');
+export const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'ona-build.js');
 
 export interface Sandbox {
   readonly dir: string;

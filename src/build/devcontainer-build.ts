@@ -1,0 +1,61 @@
+// `ona-build devcontainer build`: reads the dev container configuration and builds it through the
+// same pipeline as `ona-build build` (secrets, registry auth, redaction, cleanup). Image-based
+// configurations are pulled through the engine API with the stored registry credential.
+
+import { OnaBuildError } from '../errors.js';
+import { resolveDevcontainer, toBuildxArgs, type ImagePlan } from '../devcontainer/index.js';
+import type { DockerClient, RegistryAuth } from '../docker/docker-client.js';
+import { registryOfImage } from '../secrets/registry-host.js';
+import { resolveSecrets } from '../secrets/resolve.js';
+import { describeScope } from '../secrets/validate.js';
+import { runBuild, type BuildOptions } from './build.js';
+
+export interface DevcontainerBuildOptions extends Omit<BuildOptions, 'passthrough'> {
+  readonly workspaceFolder: string;
+  readonly configFile?: string;
+  /** buildx options given on the command line (`-t`, `--load`, ...), added before the context. */
+  readonly buildxArgs: readonly string[];
+  /** Loaded only for image-based configurations. */
+  readonly docker?: string;
+  readonly dockerClient: () => Promise<DockerClient>;
+}
+
+export async function runDevcontainerBuild(options: DevcontainerBuildOptions): Promise<number> {
+  const plan = resolveDevcontainer({
+    workspaceFolder: options.workspaceFolder,
+    configFile: options.configFile,
+    env: options.env,
+  });
+  if (plan.kind === 'unsupported') throw new OnaBuildError(plan.message, 'UNSUPPORTED', 2);
+
+  for (const warning of plan.warnings) options.logger.warn(`${plan.configFile}: ${warning}`);
+  if (plan.kind === 'image') return pullImage(plan, options);
+
+  // toBuildxArgs puts the context last; command-line options go just before it.
+  const args = toBuildxArgs(plan);
+  const passthrough = [...args.slice(0, -1), ...options.buildxArgs, ...args.slice(-1)];
+  return runBuild({ ...options, passthrough });
+}
+
+async function pullImage(plan: ImagePlan, options: DevcontainerBuildOptions): Promise<number> {
+  const { secrets } = await resolveSecrets(options.source, options.principal, 'build');
+  const host = registryOfImage(plan.image);
+  const credential = secrets.find((s) => s.type === 'registry' && s.registry?.host === host);
+
+  options.redactor.add(
+    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
+  );
+  const auth: RegistryAuth | undefined = credential && {
+    username: credential.registry!.username,
+    serveraddress: host,
+    ...(credential.registry!.kind === 'identity'
+      ? { identitytoken: credential.value.toString('utf8') }
+      : { password: credential.value.toString('utf8') }),
+  };
+
+  const from = credential ? ` with ${credential.name} (${describeScope(credential.scope)})` : '';
+  options.logger.info(`pulling ${plan.image}${from}`);
+  const digest = await (await options.dockerClient()).pull(plan.image, auth);
+  options.stdout.write(`${JSON.stringify({ image: plan.image, digest: digest ?? null })}\n`);
+  return 0;
+}

@@ -1,0 +1,58 @@
+// DockerClient on dockerode. A pull's progress stream reports failures as `error`/`errorDetail`
+// records rather than by failing the request, so each record is checked.
+
+import type { Readable } from 'node:stream';
+
+import Docker from 'dockerode';
+
+import { DockerUnavailableError, OnaBuildError } from '../errors.js';
+import type { DockerClient, RegistryAuth } from './docker-client.js';
+
+interface ProgressRecord {
+  readonly error?: string;
+  readonly errorDetail?: { message?: string };
+}
+
+export class DockerodeClient implements DockerClient {
+  private readonly docker: Docker;
+
+  constructor(docker = new Docker()) {
+    this.docker = docker;
+  }
+
+  async pull(image: string, auth?: RegistryAuth): Promise<string | undefined> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(image, auth ? { authconfig: auth } : {});
+    } catch (error) {
+      throw pullError(image, error);
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(pullError(image, error)) : resolve()),
+        (record: ProgressRecord) => {
+          const message = record.errorDetail?.message ?? record.error;
+          if (message) reject(new OnaBuildError(`pulling ${image} failed: ${message}`, 'PULL'));
+        },
+      );
+    });
+
+    const inspected = await this.docker.getImage(image).inspect();
+    return inspected.RepoDigests?.[0];
+  }
+
+  async exportImage(image: string): Promise<Readable> {
+    return (await this.docker.getImage(image).get()) as unknown as Readable;
+  }
+}
+
+function pullError(image: string, error: unknown): OnaBuildError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
+    return new DockerUnavailableError(`cannot reach the Docker engine to pull ${image} (${code})`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new OnaBuildError(`pulling ${image} failed: ${message}`, 'PULL', 1, { cause: error });
+}

@@ -1,0 +1,96 @@
+// `ona-build devcontainer build` on the real engine: a Dockerfile-based configuration builds with
+// the stored secrets and its build arguments arrive byte for byte (C24); an image-based one is
+// pulled with the stored registry credential; a compose-based one is refused with a way out.
+
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+import { GenericContainer } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
+import { leftovers } from '../helpers/canary.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+import { assertLocalImage, NEVER_PULL, removeImage } from '../helpers/images.js';
+
+const GREETING = `Hello & world; $(id) "quoted" 'single' // not a comment`;
+
+describe.runIf(requireEngine())('ona-build devcontainer build', () => {
+  const tag = `ona-it-devcontainer-build:${Date.now()}`;
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+  });
+
+  afterAll(async () => {
+    await removeImage(tag);
+    sandbox?.remove();
+  });
+
+  it('builds a Dockerfile configuration with the secrets and exact build arguments', async () => {
+    const run = await runCli(
+      sandbox,
+      [
+        'devcontainer',
+        'build',
+        ...PROJECT,
+        '--workspace-folder',
+        path.join(REPO_ROOT, 'fixtures/devcontainer-build/dockerfile'),
+        '-t',
+        tag,
+        '--progress=plain',
+      ],
+      { cwd: '/tmp', env: { NONCE: String(Date.now()) } },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+
+    await assertLocalImage(tag);
+    const container = await new GenericContainer(tag)
+      .withPullPolicy(NEVER_PULL)
+      .withNetworkMode('none')
+      .withCommand(['sleep', '60'])
+      .start();
+    try {
+      const hash = createHash('sha256').update(sandbox.canary).digest('hex');
+      expect((await container.exec(['cat', '/g'])).output).toBe(GREETING);
+      expect((await container.exec(['cat', '/canary.sha256'])).output).toContain(hash);
+      expect((await container.exec(['cat', '/marker.txt'])).output).toContain('workspace root');
+    } finally {
+      await container.stop({ timeout: 1 });
+    }
+    expect(run.raw.includes(sandbox.canary)).toBe(false);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('pulls an image configuration with the stored registry credential', async () => {
+    const run = await runCli(sandbox, [
+      'devcontainer',
+      'build',
+      ...PROJECT,
+      '--workspace-folder',
+      'fixtures/devcontainer-build/image',
+    ]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('pulling localhost:5000/private/base:1 with registry');
+    const result = JSON.parse(run.stdout) as { digest: string };
+    expect(result.digest).toMatch(/^localhost:5000\/private\/base@sha256:[0-9a-f]{64}$/);
+    await removeImage('localhost:5000/private/base:1');
+  });
+
+  it('refuses a compose configuration and says how to run it instead', async () => {
+    const run = await runCli(sandbox, [
+      'devcontainer',
+      'build',
+      ...PROJECT,
+      '--workspace-folder',
+      'fixtures/devcontainer/compose',
+    ]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('ona-build exec');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
