@@ -5,7 +5,6 @@ import path from 'node:path';
 import { BuildFailedError, DockerUnavailableError } from '../errors.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
-import type { Secret } from '../secrets/model.js';
 import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor } from '../signals.js';
 import { builderKindEnv, detectBuilder, type Builder } from './builder.js';
@@ -13,6 +12,8 @@ import { builderEnv } from './builder-env.js';
 import { diagnoseFailure } from './diagnose.js';
 import { readPassthrough, type PassthroughInfo } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
+import { formatPlanText } from './plan-text.js';
+import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
@@ -24,6 +25,12 @@ export interface BuildOptions extends SessionOptions {
   readonly dryRun?: boolean;
   /** Rebuild the stages that mount secrets changed since the last build (else just warn). */
   readonly rebuildOnSecretChange?: boolean;
+  /** With dryRun: JSON (the default) or text for people, as `ona-build plan` prints. */
+  readonly planFormat?: 'json' | 'text';
+  /** Pass only the secrets the Dockerfile mounts. */
+  readonly onlyReferenced?: boolean;
+  /** Build even when a build argument carries a secret or looks like a credential. */
+  readonly allowSecretBuildArgs?: boolean;
 }
 
 export async function runBuild(options: BuildOptions): Promise<number> {
@@ -36,37 +43,43 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const builder = detectBuilder({ docker, env: userEnv, guard: options.redactor });
   builder.catch(() => undefined);
 
-  const { secrets, root } = await prepareSecrets(options);
+  const prepared = await prepareSecrets(options);
+  const checked = preflight({ ...options, info, secrets: prepared.secrets });
 
   if (options.dryRun) {
-    const runDir = path.join(root.path, `${RUN_DIR_PREFIX}${process.pid}-XXXXXX`);
+    const runDir = path.join(prepared.root.path, `${RUN_DIR_PREFIX}${process.pid}-XXXXXX`);
     const detected = await builder.catch((): Builder => ({ docker, kind: 'buildx' }));
-    const plan = planBuild({ ...options, builder: detected, runDir, secrets, info });
-    options.stdout.write(`${JSON.stringify(describePlan(plan), null, 2)}\n`);
+    const plan = planFor(options, checked, info, detected, runDir, []);
+    options.stdout.write(
+      options.planFormat === 'text'
+        ? formatPlanText(plan, checked)
+        : `${JSON.stringify(describePlan(plan, checked), null, 2)}\n`,
+    );
     return 0;
   }
 
-  return withRunDir(root, options.logger, async (dir) =>
-    buildInRunDir(options, dir, secrets, info, await builder),
+  return withRunDir(prepared.root, options.logger, async (dir) =>
+    buildInRunDir(options, dir, checked, info, await builder),
   );
 }
 
 async function buildInRunDir(
   options: BuildOptions,
   dir: RunDir,
-  secrets: readonly Secret[],
+  checked: Preflight,
   info: PassthroughInfo,
   builder: Builder,
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
+  const { secrets } = checked;
   const staleness = checkStaleness({
     ...options,
     info,
     secrets,
     rebuild: options.rebuildOnSecretChange === true,
+    stagesMounting: checked.stagesMounting,
   });
-  const passthrough = [...staleness.flags, ...options.passthrough];
-  const plan = planBuild({ ...options, passthrough, builder, runDir: dir.path, secrets, info });
+  const plan = planFor(options, checked, info, builder, dir.path, staleness.flags);
   logger.debug('plan', describePlan(plan));
 
   const dockerConfig = await writeRunFiles(plan, secrets, options);
@@ -102,9 +115,29 @@ async function buildInRunDir(
   return 0;
 }
 
+function planFor(
+  options: BuildOptions,
+  checked: Preflight,
+  info: PassthroughInfo,
+  builder: Builder,
+  runDir: string,
+  extraFlags: string[],
+): BuildPlan {
+  return planBuild({
+    builder,
+    runDir,
+    info,
+    secrets: checked.secrets,
+    passthrough: [...extraFlags, ...options.passthrough],
+    aliases: checked.aliases,
+    mountTargets: checked.mountTargets,
+  });
+}
+
 /** The plan as printed by --dry-run and debug logs: ids, scopes, paths, argv; no values. */
-export function describePlan(plan: BuildPlan): Record<string, unknown> {
+export function describePlan(plan: BuildPlan, checked?: Preflight): Record<string, unknown> {
   return {
+    ...(checked?.analysis && { analysis: describeAnalysis(checked) }),
     builder: plan.builder.kind,
     context: plan.context,
     dockerfile: plan.dockerfile,

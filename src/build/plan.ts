@@ -48,13 +48,15 @@ export interface PlanOptions {
   readonly passthrough: readonly string[];
   readonly info: PassthroughInfo;
   readonly mountTargets?: ReadonlyMap<string, string>;
+  /** Extra ids that read a file secret's file (the Dockerfile mounts it by its file name). */
+  readonly aliases?: readonly { readonly id: string; readonly secretName: string }[];
 }
 
 export function planBuild(options: PlanOptions): BuildPlan {
   const { runDir, info } = options;
   const mounted = options.secrets.filter((secret) => MOUNTED_TYPES.has(secret.type));
 
-  const secrets = planSecretMounts(mounted, runDir);
+  const secrets = withAliases(planSecretMounts(mounted, runDir), options.aliases ?? []);
   rejectUserSecretCollisions(secrets, info.userSecretIds);
   const registries = planRegistries(options.secrets);
 
@@ -87,6 +89,18 @@ export function planRegistries(secrets: readonly Secret[]): PlannedRegistry[] {
       username: secret.registry!.username,
       scope: secret.scope,
     }));
+}
+
+/** An alias is one more id for the same file: BuildKit reads it under both names. */
+function withAliases(
+  secrets: PlannedSecret[],
+  aliases: readonly { readonly id: string; readonly secretName: string }[],
+): PlannedSecret[] {
+  const extra = aliases.flatMap((alias) => {
+    const planned = secrets.find((secret) => secret.id === alias.secretName);
+    return planned ? [{ ...planned, id: alias.id }] : [];
+  });
+  return [...secrets, ...extra];
 }
 
 /** The `--secret` flags for the planned mounts, as argv elements. */

@@ -11,6 +11,7 @@ import * as devcontainer from './devcontainer.js';
 import * as doctor from './doctor.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
+import * as plan from './plan.js';
 import * as secret from './secret.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -18,11 +19,12 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('ona-build')
     .command(secret)
     .command(build)
+    .command(plan)
     .command(devcontainer)
     .command(exec)
     .command(gc)
     .command(doctor)
-    .demandCommand(1, 'name a command: secret, build, devcontainer, exec, gc or doctor')
+    .demandCommand(1, 'name a command: secret, build, plan, devcontainer, exec, gc or doctor')
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -27,8 +27,13 @@ export async function materializeSecrets(
   const byName = new Map(secrets.map((secret) => [secret.name, secret]));
 
   fs.mkdirSync(path.join(plan.runDir, 'secrets'), { mode: 0o700 });
+  // Aliases share a file with the secret they stand for: each file is written once.
+  const written = new Set<string>();
   for (const planned of plan.secrets) {
-    writeFileExclusive(planned.file, byName.get(planned.id)!.value);
+    const secret = byName.get(planned.id);
+    if (!secret || written.has(planned.file)) continue;
+    writeFileExclusive(planned.file, secret.value);
+    written.add(planned.file);
   }
 
   const registrySecrets = secrets.filter((secret) => secret.type === 'registry');

@@ -1,0 +1,185 @@
+// Pre-flight: before anything is written or started, read the Dockerfile with a real parser and
+// check it against the secrets the build will get. A required secret that no scope provides, or a
+// build argument that carries a secret, stops the build here, naming the line and the scopes
+// searched. The result also narrows what the build receives: aliases for file secrets mounted by
+// their file name, only the registries the Dockerfile pulls from, and (on request) only the
+// secrets it mounts.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  analyzeDockerfile,
+  checkBuildArgs,
+  checkSecretMounts,
+  describeBuildArgProblem,
+  describeMissing,
+  type DockerfileAnalysis,
+  type SecretCheck,
+} from '../dockerfile/index.js';
+import { SecretError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secret } from '../secrets/model.js';
+import { scopesFor, type Principal } from '../secrets/resolve.js';
+import { describeScope } from '../secrets/validate.js';
+import { readBuildArgs } from './build-args.js';
+import type { PassthroughInfo } from './passthrough.js';
+
+export interface PreflightOptions {
+  readonly info: PassthroughInfo;
+  readonly passthrough: readonly string[];
+  readonly secrets: readonly Secret[];
+  readonly principal: Principal;
+  readonly logger: Logger;
+  readonly onlyReferenced?: boolean;
+  readonly allowSecretBuildArgs?: boolean;
+}
+
+export interface Preflight {
+  readonly dockerfile?: string;
+  readonly analysis?: DockerfileAnalysis;
+  readonly check?: SecretCheck;
+  /** The secrets the build receives (all, or only those the Dockerfile mounts). */
+  readonly secrets: Secret[];
+  /** Extra ids that answer to a file secret's file name. */
+  readonly aliases: { readonly id: string; readonly secretName: string }[];
+  /** Where the Dockerfile mounts each secret, for failure hints. */
+  readonly mountTargets?: Map<string, string>;
+  /** Stage names mounting any of the ids; undefined when a stage has no name. */
+  readonly stagesMounting: (ids: readonly string[]) => string[] | undefined;
+}
+
+export function preflight(options: PreflightOptions): Preflight {
+  const { logger } = options;
+  const dockerfile = dockerfilePath(options.info);
+  const text = dockerfile === undefined ? undefined : readIfPresent(dockerfile);
+  if (text === undefined) {
+    logger.debug('no local Dockerfile to analyse; every secret and registry is passed');
+    return { secrets: [...options.secrets], aliases: [], stagesMounting: () => undefined };
+  }
+
+  const { buildArgs, target } = readBuildArgs(options.passthrough);
+  checkArgs(buildArgs, options);
+  const analysis = analyzeDockerfile(text, { buildArgs, target });
+  for (const warning of analysis.warnings) {
+    logger.warn(
+      `${path.basename(dockerfile!)}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`,
+    );
+  }
+
+  const check = checkSecretMounts(analysis, options.secrets.map(toAvailable));
+  reportCheck(check, options);
+  return {
+    dockerfile,
+    analysis,
+    check,
+    secrets: selectSecrets(options, analysis, check),
+    aliases: check.aliases,
+    mountTargets: new Map(
+      analysis.secretMounts.flatMap((m) => (m.target ? [[m.target, m.id] as const] : [])),
+    ),
+    stagesMounting: (ids) => stagesMounting(analysis, ids),
+  };
+}
+
+function checkArgs(buildArgs: Record<string, string>, options: PreflightOptions): void {
+  const secrets = options.secrets.map((s) => ({
+    name: s.name,
+    value: s.value,
+    scopeLabel: describeScope(s.scope),
+  }));
+  const problems = checkBuildArgs(buildArgs, secrets).map(describeBuildArgProblem);
+  if (problems.length === 0) return;
+
+  if (options.allowSecretBuildArgs) {
+    for (const problem of problems) options.logger.warn(problem);
+    return;
+  }
+  throw new SecretError(
+    `${problems.join('\n')}\n(--allow-secret-build-args builds anyway)`,
+    'SECRET_BUILD_ARG',
+  );
+}
+
+function reportCheck(check: SecretCheck, options: PreflightOptions): void {
+  const searched = scopesFor(options.principal, 'build').map(describeScope);
+  for (const notice of check.notices) options.logger.info(notice);
+
+  if (check.missingRequired.length > 0) {
+    throw new SecretError(describeMissing(check, searched), 'SECRET_MISSING');
+  }
+  if (check.missingOptional.length > 0) options.logger.warn(describeMissing(check, searched));
+}
+
+function selectSecrets(
+  options: PreflightOptions,
+  analysis: DockerfileAnalysis,
+  check: SecretCheck,
+): Secret[] {
+  const hosts = new Set(analysis.registries.map((r) => r.host));
+  const neededRegistry = (s: Secret) =>
+    s.type !== 'registry' || !analysis.registriesKnown || hosts.has(s.registry!.host);
+
+  if (!options.onlyReferenced) return options.secrets.filter(neededRegistry);
+  if (!analysis.secretMountsKnown) {
+    options.logger.warn('some secret ids are only known at build time: passing every secret');
+    return options.secrets.filter(neededRegistry);
+  }
+  const referenced = new Set(check.referencedNames);
+  return options.secrets.filter((s) =>
+    s.type === 'registry' ? neededRegistry(s) : referenced.has(s.name),
+  );
+}
+
+function stagesMounting(
+  analysis: DockerfileAnalysis,
+  ids: readonly string[],
+): string[] | undefined {
+  const stages = new Set(
+    analysis.secretMounts.filter((m) => ids.includes(m.id)).map((m) => m.stage),
+  );
+  // BuildKit's --no-cache-filter takes stage names; an unnamed stage cannot be singled out.
+  if ([...stages].some((stage) => /^\d+$/.test(stage))) return undefined;
+  return [...stages];
+}
+
+function toAvailable(secret: Secret) {
+  return {
+    name: secret.name,
+    type: secret.type,
+    mount: secret.mount,
+    scopeLabel: describeScope(secret.scope),
+  };
+}
+
+/** buildx reads `-f` relative to the current directory, and `Dockerfile` in the context. */
+function dockerfilePath(info: PassthroughInfo): string | undefined {
+  if (info.dockerfile === '-' || info.context === '-' || /^[a-z]+:\/\//i.test(info.context)) {
+    return undefined;
+  }
+  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The analysis as `plan` and `--dry-run` print it: ids, lines, hosts; never values. */
+export function describeAnalysis(checked: Preflight): Record<string, unknown> {
+  const { analysis, check } = checked;
+  return {
+    dockerfile: checked.dockerfile,
+    secretMounts: analysis?.secretMounts,
+    missingRequired: check?.missingRequired,
+    missingOptional: check?.missingOptional,
+    aliases: check?.aliases,
+    registries: analysis?.registries,
+    registriesKnown: analysis?.registriesKnown,
+    syntax: analysis?.syntax,
+    warnings: analysis?.warnings,
+  };
+}

@@ -1,0 +1,74 @@
+// The options `build`, `plan` and `devcontainer build` share, and their translation into
+// BuildOptions. Every other option is passed to `docker buildx build` untouched.
+
+import type { Argv } from 'yargs';
+
+import type { BuildOptions } from '../build/build.js';
+import type { SignalTrap } from '../signals.js';
+import type { CommandContext } from './context.js';
+
+export function buildOptions(yargs: Argv) {
+  return yargs
+    .parserConfiguration({ 'unknown-options-as-args': true })
+    .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
+    .option('project', { type: 'string', demandOption: true, describe: 'Project' })
+    .option('dry-run', {
+      type: 'boolean',
+      describe: 'Print the plan as JSON (secret ids, scopes, files, registries, argv; no values)',
+    })
+    .option('only-referenced', {
+      type: 'boolean',
+      describe: 'Pass only the secrets the Dockerfile mounts',
+    })
+    .option('allow-secret-build-args', {
+      type: 'boolean',
+      describe: 'Build even when a --build-arg carries a secret or looks like a credential',
+    })
+    .option('rebuild-on-secret-change', {
+      type: 'boolean',
+      describe: 'Rebuild stages that mount secrets changed since the last build (else warn)',
+    })
+    .option('tmpdir', {
+      type: 'string',
+      describe: 'Directory for secret files; must be a tmpfs [env ONA_BUILD_TMPDIR]',
+    })
+    .option('allow-disk-secrets', {
+      type: 'boolean',
+      describe: 'Allow secret files on a filesystem that is not tmpfs',
+    });
+}
+
+interface SharedArgs {
+  readonly org: string;
+  readonly project: string;
+  readonly dryRun?: boolean;
+  readonly onlyReferenced?: boolean;
+  readonly allowSecretBuildArgs?: boolean;
+  readonly rebuildOnSecretChange?: boolean;
+  readonly tmpdir?: string;
+  readonly allowDiskSecrets?: boolean;
+}
+
+export function toBuildOptions(
+  args: SharedArgs,
+  context: CommandContext,
+  signals: SignalTrap,
+): Omit<BuildOptions, 'passthrough'> {
+  return {
+    principal: { org: args.org, project: args.project },
+    source: context.openSource(),
+    redactor: context.redactor,
+    logger: context.logger,
+    signals,
+    env: context.env,
+    stateDir: context.stateDir,
+    stdout: context.stdout,
+    stderr: context.stderr,
+    dryRun: args.dryRun,
+    onlyReferenced: args.onlyReferenced,
+    allowSecretBuildArgs: args.allowSecretBuildArgs,
+    rebuildOnSecretChange: args.rebuildOnSecretChange,
+    tmpdir: args.tmpdir ?? context.env.ONA_BUILD_TMPDIR,
+    allowDiskSecrets: args.allowDiskSecrets,
+  };
+}

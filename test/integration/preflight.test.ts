@@ -1,0 +1,104 @@
+// Pre-flight on the real engine: what the Dockerfile mounts is checked against what the scopes
+// provide before anything starts (C01), ids derived from targets and file-name aliases reach the
+// steps (C04), and build arguments that carry secrets are refused (C12).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  buildArgs,
+  createBuildSandbox,
+  ORG,
+  PROJECT,
+  type BuildSandbox,
+} from '../helpers/build-sandbox.js';
+import { leftovers } from '../helpers/canary.js';
+import { runCli, setSecret } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+import { ProcWatch } from '../helpers/proc-watch.js';
+
+describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+    await setSecret(
+      sandbox,
+      ['npmrc', ...PROJECT, '--mount', '/home/dev/.npmrc'],
+      '//r.example.com/:_authToken=fake-npm-token\n',
+    );
+    await setSecret(
+      sandbox,
+      ['pip.conf', ...ORG, '--mount', '/etc/pip.conf'],
+      '[global]\nindex-url = https://u:p@pypi.example.com/simple\n',
+    );
+    await setSecret(sandbox, ['NPM_TOKEN_ORG', ...ORG], 'npm_fake_123456');
+  });
+
+  afterAll(() => sandbox?.remove());
+
+  it('stops before building when a required secret is provided by no scope', async () => {
+    const watch = new ProcWatch([]).start();
+    const run = await runCli(sandbox, buildArgs('preflight-required'));
+    watch.stop();
+    const builds = [...watch.seen].filter((cmd) => cmd.includes(sandbox.runtimeDir));
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/line 3 mounts secret "deploy_key" \(required\)/);
+    expect(run.stderr).toContain('organization acme, project acme/web');
+    expect(builds).toEqual([]);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('warns about a missing optional secret and never falls back to a file or variable', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-c01'), {
+      env: { NPM_TOKEN: 'from-shell' },
+    });
+
+    expect(run.stderr).toMatch(/mounts secret "NPM_TOKEN"/);
+    expect(run.stderr).toMatch(/#\d+ [\d.]+ missing/);
+    expect(run.stderr).not.toContain('stale-token');
+    expect(run.exitCode).toBe(1);
+  });
+
+  it('passes ids derived from targets, answering .npmrc with the file secret npmrc', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-alias'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('both mounted');
+    expect(run.stderr).not.toContain('fake-npm-token');
+  });
+
+  it('refuses a build argument that equals a secret value, without echoing it', async () => {
+    const run = await runCli(
+      sandbox,
+      buildArgs(
+        'preflight-c12',
+        '--build-arg',
+        'NPM_TOKEN=npm_fake_123456',
+        '--build-arg',
+        'NODE_ENV=development',
+      ),
+    );
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('NPM_TOKEN');
+    expect(run.stderr).toContain('--mount=type=secret');
+    expect(run.stderr).not.toContain('npm_fake_123456');
+    expect(run.stderr).not.toMatch(/NODE_ENV/);
+  });
+
+  it('passes only the secrets the Dockerfile mounts with --only-referenced', async () => {
+    const run = await runCli(sandbox, [
+      'plan',
+      ...PROJECT,
+      '--json',
+      '--only-referenced',
+      'fixtures/preflight-alias',
+    ]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { secrets: { id: string }[]; registries: unknown[] };
+    expect(plan.secrets.map((s) => s.id).sort()).toEqual(['.npmrc', 'npmrc', 'pip.conf']);
+    expect(plan.registries).toHaveLength(1);
+  });
+});
