@@ -131,6 +131,7 @@ function planFor(
     passthrough: [...extraFlags, ...options.passthrough],
     aliases: checked.aliases,
     mountTargets: checked.mountTargets,
+    syntax: checked.analysis?.syntax,
   });
 }
 

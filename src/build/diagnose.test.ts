@@ -54,6 +54,21 @@ describe('diagnoseFailure', () => {
     expect(diagnoseFailure('rm: /etc/shadow: Permission denied', plan())).toEqual([]);
   });
 
+  it('names the frontend image and its directive when it cannot be pulled (C25)', () => {
+    const output =
+      '#3 ERROR: failed to do request: Head "https://registry-1.docker.io/v2/docker/' +
+      'dockerfile/manifests/1": connection refused\n------\n' +
+      ' > resolve image config for docker.io/docker/dockerfile:1:\n------\n';
+
+    const [hint] = diagnoseFailure(
+      output,
+      plan({ syntax: { image: 'docker/dockerfile:1', line: 1 } }),
+    );
+
+    expect(hint).toContain('frontend image docker.io/docker/dockerfile:1');
+    expect(hint).toContain('# syntax= directive on line 1');
+  });
+
   it('says nothing for an ordinary failure', () => {
     expect(diagnoseFailure('#7 ERROR: process "/bin/sh -c false" exit code: 1', plan())).toEqual(
       [],

@@ -10,8 +10,30 @@ const PULL_HOST = /pulling from host (\S+)/;
 // `cat: /x: Permission denied` (coreutils) and `cat: can't open '/x': Permission denied` (busybox).
 const PERMISSION_DENIED = /'?([^\s:'"]+)'?: Permission denied/g;
 
+const FRONTEND = /resolve image config for (\S+?):?\s*$/m;
+
 export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
-  return [...registryHints(output, plan), ...permissionHints(output, plan)];
+  return [
+    ...frontendHints(output, plan),
+    ...registryHints(output, plan),
+    ...permissionHints(output, plan),
+  ];
+}
+
+/**
+ * A `# syntax=` directive makes BuildKit pull a frontend image before reading the Dockerfile; when
+ * that fails the raw error is about a registry request. Say which image and why it matters.
+ */
+function frontendHints(output: string, plan: BuildPlan): string[] {
+  const image = FRONTEND.exec(output)?.[1];
+  if (!image || !/ERROR/.test(output)) return [];
+
+  const where = plan.syntax ? ` (the # syntax= directive on line ${plan.syntax.line})` : '';
+  return [
+    `the Dockerfile frontend image ${image}${where} could not be pulled: the machine may be ` +
+      'offline or rate-limited, or lack a credential for its registry. Store a registry ' +
+      "secret for that registry, or remove the directive to use the builder's own frontend",
+  ];
 }
 
 /** For each line where a registry refused access: whose credential it refused, if ours. */

@@ -39,6 +39,8 @@ export interface BuildPlan {
   readonly argv: string[];
   /** Where the Dockerfile mounts each secret (target path → id), when it was analysed. */
   readonly mountTargets: ReadonlyMap<string, string>;
+  /** The frontend image a `# syntax=` directive asks for, when it was analysed. */
+  readonly syntax?: { readonly image: string; readonly line: number };
 }
 
 export interface PlanOptions {
@@ -50,6 +52,7 @@ export interface PlanOptions {
   readonly mountTargets?: ReadonlyMap<string, string>;
   /** Extra ids that read a file secret's file (the Dockerfile mounts it by its file name). */
   readonly aliases?: readonly { readonly id: string; readonly secretName: string }[];
+  readonly syntax?: { readonly image: string; readonly line: number };
 }
 
 export function planBuild(options: PlanOptions): BuildPlan {
@@ -70,6 +73,7 @@ export function planBuild(options: PlanOptions): BuildPlan {
     registries,
     argv: builderArgv(options.builder, [...secretFlags(secrets), ...options.passthrough]),
     mountTargets: options.mountTargets ?? storedMountTargets(mounted),
+    syntax: options.syntax,
   };
 }
 

@@ -101,4 +101,29 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(plan.secrets.map((s) => s.id).sort()).toEqual(['.npmrc', 'npmrc', 'pip.conf']);
     expect(plan.registries).toHaveLength(1);
   });
+
+  it('names the frontend image when a # syntax= directive cannot be pulled (C25 a)', async () => {
+    const run = await runCli(sandbox, buildArgs('syntax-offline'));
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(
+      'the Dockerfile frontend image docker.io/docker/dockerfile:1 (the # syntax= directive on line 1)',
+    );
+  });
+
+  it('warns that a # syntax= directive after a comment is ignored, as BuildKit does (C25 b)', async () => {
+    const run = await runCli(sandbox, ['plan', ...PROJECT, '--json', 'fixtures/syntax-misplaced']);
+    const plan = JSON.parse(run.stdout) as { analysis: { syntax?: unknown; warnings: unknown[] } };
+
+    expect(plan.analysis.syntax).toBeUndefined();
+    expect(JSON.stringify(plan.analysis.warnings)).toMatch(/syntax/i);
+  });
+
+  it("counts the frontend image's registry as one the build needs (C25 c)", async () => {
+    const run = await runCli(sandbox, ['plan', ...PROJECT, '--json', 'fixtures/syntax-loopback']);
+    const plan = JSON.parse(run.stdout) as { registries: { host: string }[] };
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(plan.registries.map((r) => r.host)).toEqual(['localhost:5000']);
+  });
 });
