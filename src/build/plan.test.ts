@@ -213,3 +213,30 @@ describe('planBuild', () => {
     expect(json).not.toContain(Buffer.from(CANARY).toString('base64').slice(0, 12));
   });
 });
+
+describe('planBuild aliases', () => {
+  it('gives a file secret a second id that reads the same file', () => {
+    const secret = {
+      name: 'npmrc',
+      type: 'file' as const,
+      scope: { kind: 'project' as const, org: 'acme', owner: 'web' },
+      mount: '/home/dev/.npmrc',
+      value: Buffer.from('token-line'),
+    };
+
+    const plan = planBuild({
+      builder: { docker: 'docker', kind: 'buildx' },
+      runDir: '/dev/shm/ona-build-1-abc',
+      secrets: [secret],
+      passthrough: ['.'],
+      info: { context: '.', userSecretIds: [] },
+      aliases: [{ id: '.npmrc', secretName: 'npmrc' }],
+    });
+
+    expect(plan.secrets.map((s) => [s.id, s.file])).toEqual([
+      ['npmrc', '/dev/shm/ona-build-1-abc/secrets/0'],
+      ['.npmrc', '/dev/shm/ona-build-1-abc/secrets/0'],
+    ]);
+    expect(plan.argv).toContain('id=.npmrc,src=/dev/shm/ona-build-1-abc/secrets/0');
+  });
+});
