@@ -14,6 +14,7 @@ import { readPassthrough, type PassthroughInfo } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
+import { findScript, ptyArgv, wantsPty } from './pty.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
@@ -27,6 +28,8 @@ export interface BuildOptions extends SessionOptions {
   readonly rebuildOnSecretChange?: boolean;
   /** With dryRun: JSON (the default) or text for people, as `ona-build plan` prints. */
   readonly planFormat?: 'json' | 'text';
+  /** The user's stderr is a terminal: `auto` progress then gets the live display. */
+  readonly stderrIsTty?: boolean;
   /** Pass only the secrets the Dockerfile mounts. */
   readonly onlyReferenced?: boolean;
   /** Build even when a build argument carries a secret or looks like a credential. */
@@ -86,11 +89,14 @@ async function buildInRunDir(
   if (signals.signal) return exitCodeFor(signals.signal);
 
   const childEnv = builderEnv(env, { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) });
+  const script = wantsPty(options.passthrough, options.stderrIsTty === true) && findScript(env);
+  if (script) logger.debug('running the builder on a pseudo-terminal for tty progress');
   const result = await runBuilder({
-    argv: plan.argv,
+    argv: script ? ptyArgv(script, plan.argv) : plan.argv,
     env: childEnv,
     redactor,
-    stdout: options.stdout,
+    // On a pseudo-terminal stdout and stderr are one stream: the progress display, for stderr.
+    stdout: script ? options.stderr : options.stdout,
     stderr: options.stderr,
     signals,
     logger,

@@ -64,6 +64,7 @@ export function toBuildOptions(
     stateDir: context.stateDir,
     stdout: context.stdout,
     stderr: context.stderr,
+    stderrIsTty: process.stderr.isTTY === true,
     dryRun: args.dryRun,
     onlyReferenced: args.onlyReferenced,
     allowSecretBuildArgs: args.allowSecretBuildArgs,

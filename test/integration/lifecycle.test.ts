@@ -66,6 +66,20 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     nothingLeft();
   });
 
+  it('on SIGTERM with tty progress (a pseudo-terminal) also stops everything and cleans up', async () => {
+    const args = [...buildArgs('long-step'), '--progress=tty'];
+    // The tty display shows the step's command, not its output, while it runs.
+    const { child } = await startBuildUntil(sandbox, args, '[2/2] RUN --mount');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    child.kill('SIGTERM');
+    const result = await child;
+
+    expect(result.exitCode).toBe(143);
+    expect(await waitUntil(() => processesMentioning(sandbox.runtimeDir).length === 0)).toBe(true);
+    nothingLeft();
+  });
+
   it.each(['gc', 'the next build'])(
     'after SIGKILL leaves its run dir, which %s sweeps with the builder',
     async (sweeper) => {

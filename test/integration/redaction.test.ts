@@ -74,4 +74,13 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(run.stderr).toContain('secret region is too short to be masked');
     expect(run.stderr).toContain('region is eu in europe');
   });
+
+  it('masks values in tty progress, drawn on a pseudo-terminal with ANSI codes', async () => {
+    const tty = await runCli(sandbox, buildArgs('redaction-tty', '--progress=tty'));
+
+    expect(tty.exitCode).toBe(1);
+    expect(tty.stderr).toContain('\x1b[');
+    expect(tty.stderr).toContain('value: ***');
+    expect(tty.raw.includes(sandbox.canary)).toBe(false);
+  });
 });

@@ -1,0 +1,52 @@
+// BuildKit's `tty` progress (the live, redrawn display) needs a terminal, but the builder's output
+// must pass through the redactor, so it cannot write to the user's terminal directly. util-linux
+// `script` gives the builder a pseudo-terminal of its own and copies what it draws, ANSI codes and
+// `\r` included, to a pipe the redactor reads.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { shQuote } from '../exec-shim/shim-script.js';
+
+/** The progress mode the passthrough options ask for, if any. */
+export function progressMode(args: readonly string[]): string | undefined {
+  let mode: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (arg === '--progress') mode = args[++i];
+    else if (arg.startsWith('--progress=')) mode = arg.slice('--progress='.length);
+  }
+  return mode;
+}
+
+/**
+ * Use a pseudo-terminal when the user asked for `tty` progress, or left it to `auto` while sitting
+ * at a terminal (a plain `docker buildx build` would draw the live display there).
+ */
+export function wantsPty(args: readonly string[], stderrIsTty: boolean): boolean {
+  const mode = progressMode(args);
+  return mode === 'tty' || ((mode === undefined || mode === 'auto') && stderrIsTty);
+}
+
+export function findScript(env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, 'script');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `script -q -e -c '<argv>' /dev/null`: quiet, the child's exit code, no typescript file. The
+ * argv holds ids and paths only (the leak guard checks it before anything starts), and every
+ * element is quoted for the shell `script` runs it with.
+ */
+export function ptyArgv(script: string, argv: readonly string[]): string[] {
+  return [script, '-q', '-e', '-c', argv.map(shQuote).join(' '), '/dev/null'];
+}
