@@ -2,7 +2,8 @@
 //   1. `ona-build build` vs `docker buildx build` with the same 50 secrets as pre-written files,
 //      on a fully cached build (needs the engine and registry from scripts/setup-engine.sh);
 //   2. resolve + materialize 10,000 stored secrets, in process;
-//   3. redaction throughput with 100 secrets.
+//   3. redaction throughput with 100 secrets;
+//   4. the leak scan of a 1 GiB image (ONA_BENCH_SCAN_MB) vs a plain export of it.
 // Timings are medians of several alternating runs; targets are printed next to the results.
 
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,8 @@ import { createRunDir } from '../dist/materialize/run-dir.js';
 import { Redactor } from '../dist/redact/index.js';
 import { resolveSecrets } from '../dist/secrets/resolve.js';
 import { SqliteStore } from '../dist/secrets/store/sqlite-store.js';
+
+import { benchScan } from './scan-bench.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'dist', 'bin', 'ona-build.js');
@@ -172,6 +175,8 @@ try {
   await benchBuild();
   await benchMaterialize();
   benchRedaction();
+  if (fs.existsSync(CREDENTIALS)) await benchScan();
+  else console.log('leak scan: skipped (no engine; run scripts/setup-engine.sh)');
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
   fs.rmSync(shm, { recursive: true, force: true });

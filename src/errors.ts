@@ -64,3 +64,10 @@ export class InterruptedError extends OnaBuildError {
     this.signal = signal;
   }
 }
+
+/** The leak scan found a secret (or an encoded form of it) in the built image. */
+export class LeakFoundError extends OnaBuildError {
+  constructor(message: string) {
+    super(message, 'LEAK_FOUND', 8);
+  }
+}

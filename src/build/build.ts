@@ -15,6 +15,7 @@ import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { findScript, ptyArgv, wantsPty } from './pty.js';
+import { scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
@@ -28,6 +29,8 @@ export interface BuildOptions extends SessionOptions {
   readonly rebuildOnSecretChange?: boolean;
   /** With dryRun: JSON (the default) or text for people, as `ona-build plan` prints. */
   readonly planFormat?: 'json' | 'text';
+  /** Scan what the build produced for the secrets it received. */
+  readonly scanLeaks?: ScanMode;
   /** The user's stderr is a terminal: `auto` progress then gets the live display. */
   readonly stderrIsTty?: boolean;
   /** Pass only the secrets the Dockerfile mounts. */
@@ -82,7 +85,10 @@ async function buildInRunDir(
     rebuild: options.rebuildOnSecretChange === true,
     stagesMounting: checked.stagesMounting,
   });
-  const plan = planFor(options, checked, info, builder, dir.path, staleness.flags);
+  const scanMode = options.scanLeaks ?? 'off';
+  const scan = scanMode === 'off' ? undefined : scanTarget(options.passthrough, dir.path);
+  const flags = [...staleness.flags, ...(scan?.flags ?? [])];
+  const plan = planFor(options, checked, info, builder, dir.path, flags);
   logger.debug('plan', describePlan(plan));
 
   const dockerConfig = await writeRunFiles(plan, secrets, options);
@@ -118,6 +124,7 @@ async function buildInRunDir(
     );
   }
   staleness.commit();
+  if (scan && scanMode !== 'off') await scanBuildResult(scan, secrets, scanMode, logger);
   return 0;
 }
 

@@ -28,6 +28,12 @@ export function buildOptions(yargs: Argv) {
       type: 'boolean',
       describe: 'Rebuild stages that mount secrets changed since the last build (else warn)',
     })
+    .option('scan-leaks', {
+      type: 'string',
+      describe: 'Scan the built image for secret values: warn (the default when given) or fail',
+      coerce: (value: string) => (value === '' || value === 'true' ? 'warn' : value),
+      choices: ['warn', 'fail', 'off'],
+    })
     .option('tmpdir', {
       type: 'string',
       describe: 'Directory for secret files; must be a tmpfs [env ONA_BUILD_TMPDIR]',
@@ -47,6 +53,7 @@ interface SharedArgs {
   readonly rebuildOnSecretChange?: boolean;
   readonly tmpdir?: string;
   readonly allowDiskSecrets?: boolean;
+  readonly scanLeaks?: string;
 }
 
 export function toBuildOptions(
@@ -71,5 +78,6 @@ export function toBuildOptions(
     rebuildOnSecretChange: args.rebuildOnSecretChange,
     tmpdir: args.tmpdir ?? context.env.ONA_BUILD_TMPDIR,
     allowDiskSecrets: args.allowDiskSecrets,
+    scanLeaks: args.scanLeaks as BuildOptions['scanLeaks'],
   };
 }

@@ -12,6 +12,7 @@ import * as doctor from './doctor.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as plan from './plan.js';
+import * as scan from './scan.js';
 import * as secret from './secret.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -22,9 +23,10 @@ export async function main(argv: string[]): Promise<void> {
     .command(plan)
     .command(devcontainer)
     .command(exec)
+    .command(scan)
     .command(gc)
     .command(doctor)
-    .demandCommand(1, 'name a command: secret, build, plan, devcontainer, exec, gc or doctor')
+    .demandCommand(1, 'name a command: secret, build, plan, devcontainer, exec, scan, gc or doctor')
     .strict()
     .fail((message, error) => {
       if (error) throw error;

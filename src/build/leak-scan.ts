@@ -1,0 +1,95 @@
+// `--scan-leaks`: after a build, export what it produced and look for the bytes (and encoded
+// forms) of every secret it received. The image is found through an `--iidfile` ona-build adds
+// to the run directory (or the user's own), or read from the tar an `--output type=docker|oci,
+// dest=FILE` wrote. The scanner is loaded only when asked for: it brings dockerode.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { LeakFoundError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Secret } from '../secrets/model.js';
+
+export type ScanMode = 'off' | 'warn' | 'fail';
+
+export interface ScanTarget {
+  /** Extra builder flags that make the build say what it produced. */
+  readonly flags: string[];
+  /** Where to find the result after the build. */
+  readonly read: () => { image: string } | { tarFile: string } | undefined;
+}
+
+/** Decides how the built image will be found, from the user's own flags. */
+export function scanTarget(passthrough: readonly string[], runDir: string): ScanTarget {
+  const output = flagValue(passthrough, ['--output', '-o']);
+  const dest =
+    output && /(?:^|,)type=(?:docker|oci)(?:,|$)/.test(output)
+      ? /(?:^|,)dest=([^,]+)/.exec(output)?.[1]
+      : undefined;
+  if (dest) return { flags: [], read: () => ({ tarFile: path.resolve(dest) }) };
+
+  const userIidFile = flagValue(passthrough, ['--iidfile']);
+  const iidFile = userIidFile ?? path.join(runDir, 'iid');
+  return {
+    flags: userIidFile ? [] : ['--iidfile', iidFile],
+    read: () => {
+      const image = readIfPresent(iidFile)?.trim();
+      return image ? { image } : undefined;
+    },
+  };
+}
+
+export async function scanBuildResult(
+  target: ScanTarget,
+  secrets: readonly Secret[],
+  mode: Exclude<ScanMode, 'off'>,
+  logger: Logger,
+): Promise<void> {
+  const result = target.read();
+  if (!result) {
+    logger.warn('--scan-leaks: the build produced no image or tar to scan');
+    return;
+  }
+
+  const scan = await import('../scan/index.js');
+  const scanSecrets = secrets.map((s) => ({
+    name: s.name,
+    scope: s.scope,
+    value: s.value,
+    registryUser: s.registry?.username,
+  }));
+  const report =
+    'image' in result
+      ? await scan.scanImage({ image: result.image, secrets: scanSecrets })
+      : await scan.scanTarStream(fs.createReadStream(result.tarFile), scanSecrets);
+
+  const lines = scan.formatReport(report);
+  for (const line of lines) {
+    if (report.findings.length > 0) logger.warn(line);
+    else logger.info(line);
+  }
+  if (report.findings.length > 0 && mode === 'fail') {
+    throw new LeakFoundError(
+      `the built image holds secret values (${report.findings.length} found)`,
+    );
+  }
+}
+
+function flagValue(args: readonly string[], names: string[]): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') break;
+    if (names.includes(arg)) value = args[++i];
+    for (const name of names) if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1);
+  }
+  return value;
+}
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+// `ona-build scan IMAGE`: looks for the organization's and project's secret values, and their
+// encoded forms, in an image's layers, config and history. Exit 8 when any is found.
+
+import type { Argv } from 'yargs';
+
+import { LeakFoundError } from '../errors.js';
+import { resolveSecrets } from '../secrets/resolve.js';
+import { withContext, type ArgsOf } from './run-command.js';
+
+export const command = 'scan <image>';
+export const describe = 'Scan an image in the engine for secret values (exit 8 when found)';
+
+export function builder(yargs: Argv) {
+  return yargs
+    .positional('image', { type: 'string', demandOption: true, describe: 'Image name or id' })
+    .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
+    .option('project', { type: 'string', describe: 'Project' })
+    .option('json', { type: 'boolean', describe: 'Print the report as JSON' });
+}
+
+export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  const principal = { org: args.org, project: args.project };
+  const { secrets } = await resolveSecrets(context.openSource(), principal, 'build');
+  context.redactor.add(
+    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
+  );
+
+  const scan = await import('../scan/index.js');
+  const report = await scan.scanImage({
+    image: args.image,
+    secrets: secrets.map((s) => ({
+      name: s.name,
+      scope: s.scope,
+      value: s.value,
+      registryUser: s.registry?.username,
+    })),
+  });
+
+  const text = args.json ? scan.formatReportJson(report) : scan.formatReport(report).join('\n');
+  context.stdout.write(`${context.redactor.redact(text)}\n`);
+  if (report.findings.length > 0) {
+    throw new LeakFoundError(`${args.image} holds secret values (${report.findings.length} found)`);
+  }
+});

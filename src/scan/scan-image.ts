@@ -1,0 +1,47 @@
+// Scans an image in the local engine: exports it through the engine API and reads the export as
+// it streams, so a large image is never written to disk.
+
+import type { Readable } from 'node:stream';
+
+import Dockerode from 'dockerode';
+
+import { DockerUnavailableError, OnaBuildError } from '../errors.js';
+import { scanTarStream } from './scan-tar.js';
+import type { ScanReport, ScanSecret } from './types.js';
+
+export interface ScanImageOptions {
+  /** A name, `name:tag`, or id of an image in the local engine. */
+  readonly image: string;
+  readonly secrets: readonly ScanSecret[];
+  /** The engine to export from; the default one (DOCKER_HOST or the local socket) otherwise. */
+  readonly docker?: Dockerode;
+}
+
+export async function scanImage(options: ScanImageOptions): Promise<ScanReport> {
+  const docker = options.docker ?? new Dockerode();
+  const exported = await exportImage(docker, options.image);
+
+  const report = await scanTarStream(exported, options.secrets);
+  return { ...report, image: options.image };
+}
+
+async function exportImage(docker: Dockerode, image: string): Promise<Readable> {
+  try {
+    return (await docker.getImage(image).get()) as unknown as Readable;
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) {
+      throw new OnaBuildError(`image ${image} is not in the local engine`, 'SCAN_NO_IMAGE', 1, {
+        cause: error,
+      });
+    }
+    if (status === undefined) {
+      throw new DockerUnavailableError(`cannot reach the engine to export ${image}`, {
+        cause: error,
+      });
+    }
+    throw new OnaBuildError(`the engine could not export ${image}`, 'SCAN_EXPORT', 1, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+// `build --scan-leaks` and `ona-build scan` through the CLI on the real engine (C11): secrets
+// copied into layers are reported by name, scope and path, never by value; a clean image passes.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  buildArgs,
+  createBuildSandbox,
+  ORG,
+  PROJECT,
+  type BuildSandbox,
+} from '../helpers/build-sandbox.js';
+import { runCli, setSecret } from '../helpers/cli.js';
+import { requireEngine } from '../helpers/engine.js';
+import { removeImage } from '../helpers/images.js';
+
+const SECRETS: [string, string[], string][] = [
+  ['db_password', PROJECT, 'pw-7f3c9a1e'],
+  ['api_key', ORG, 'ak_live_51f0c2'],
+  ['signing_key', PROJECT, 'signing-key-material-0123456789'],
+];
+
+describe.runIf(requireEngine())('leak scanning from the CLI', () => {
+  const leakyTag = `ona-it-leaky:${Date.now()}`;
+  let sandbox: BuildSandbox;
+
+  beforeAll(async () => {
+    sandbox = await createBuildSandbox();
+    for (const [name, scope, value] of SECRETS) {
+      await setSecret(sandbox, [name, ...scope, '--type', 'file', '--mount', `/s/${name}`], value);
+    }
+  });
+
+  afterAll(async () => {
+    await removeImage(leakyTag);
+    sandbox?.remove();
+  });
+
+  it('fails a build whose image holds secrets, naming each place', async () => {
+    const run = await runCli(
+      sandbox,
+      buildArgs('scan-cli-leaky', '--scan-leaks=fail', '-t', leakyTag),
+    );
+
+    expect(run.exitCode, run.stderr).toBe(8);
+    expect(run.stderr).toMatch(
+      /leak: db_password \(project acme\/web\) as exact in layer .* at \/secrets\/db_password/,
+    );
+    expect(run.stderr).toMatch(
+      /leak: api_key \(organization acme\) as exact in layer .* at \/app.env/,
+    );
+    expect(run.stderr).toMatch(/leak: signing_key .* as base64 .* at \/signing.b64/);
+    for (const [, , value] of SECRETS) expect(run.raw.includes(value)).toBe(false);
+  });
+
+  it('scans an image in the engine with ona-build scan', async () => {
+    const run = await runCli(sandbox, ['scan', leakyTag, ...PROJECT]);
+
+    expect(run.exitCode).toBe(8);
+    expect(run.stdout).toMatch(/leak: db_password .* at \/secrets\/db_password/);
+    for (const [, , value] of SECRETS) expect(run.raw.includes(value)).toBe(false);
+  });
+
+  it('passes a clean image, where a zero-byte mount stub is not a leak', async () => {
+    const run = await runCli(sandbox, buildArgs('scan-cli-clean', '--scan-leaks=fail'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/no leaks found/);
+  });
+});
