@@ -5,11 +5,14 @@ import { VALUE_FLAGS } from './buildx-flags.js';
 export interface BuildArgsInfo {
   /** `--build-arg NAME=value`; a bare `--build-arg NAME` (value from the environment) is absent. */
   readonly buildArgs: Record<string, string>;
+  /** Variables the options read from the environment: bare `--build-arg NAME`, `--secret env=`. */
+  readonly fromEnv: string[];
   readonly target?: string;
 }
 
 export function readBuildArgs(args: readonly string[]): BuildArgsInfo {
   const buildArgs: Record<string, string> = {};
+  const fromEnv: string[] = [];
   let target: string | undefined;
 
   for (let i = 0; i < args.length; i++) {
@@ -25,7 +28,11 @@ export function readBuildArgs(args: readonly string[]): BuildArgsInfo {
     if (flag === '--build-arg' && value.includes('=')) {
       const at = value.indexOf('=');
       buildArgs[value.slice(0, at)] = value.slice(at + 1);
+    } else if (flag === '--build-arg') {
+      fromEnv.push(value);
     }
+    const secretEnv = flag === '--secret' ? /(?:^|,)env=([^,]+)/.exec(value)?.[1] : undefined;
+    if (secretEnv) fromEnv.push(secretEnv);
   }
-  return { buildArgs, target };
+  return { buildArgs, fromEnv, target };
 }

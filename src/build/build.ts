@@ -94,7 +94,8 @@ async function buildInRunDir(
   const dockerConfig = await writeRunFiles(plan, secrets, options);
   if (signals.signal) return exitCodeFor(signals.signal);
 
-  const childEnv = builderEnv(env, { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) });
+  const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };
+  const childEnv = builderEnv(env, overrides, checked.fromEnv);
   const script = wantsPty(options.passthrough, options.stderrIsTty === true) && findScript(env);
   if (script) logger.debug('running the builder on a pseudo-terminal for tty progress');
   const result = await runBuilder({

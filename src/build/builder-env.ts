@@ -38,19 +38,28 @@ const EXACT = new Set([
   'DOCKER_CLI_EXPERIMENTAL',
   'DOCKER_CLI_HINTS',
   'DOCKER_CLI_PLUGIN_EXTRA_DIRS',
+  // Reproducible builds: buildx stamps this time into the image.
+  'SOURCE_DATE_EPOCH',
 ]);
 
 const PREFIXES = ['BUILDX_', 'BUILDKIT_', 'LC_'];
 
+/**
+ * `requested` names variables the user's own options read from the environment (a bare
+ * `--build-arg NAME`, `--secret id=x,env=NAME`): those were asked for, so they pass. The
+ * pre-flight has already refused any that carries a stored secret's value.
+ */
 export function builderEnv(
   parent: NodeJS.ProcessEnv,
   overrides: Record<string, string>,
+  requested: readonly string[] = [],
 ): Record<string, string> {
   const env: Record<string, string> = {};
 
   for (const [name, value] of Object.entries(parent)) {
     if (value === undefined) continue;
-    if (EXACT.has(name) || PREFIXES.some((prefix) => name.startsWith(prefix))) env[name] = value;
+    const allowed = EXACT.has(name) || PREFIXES.some((prefix) => name.startsWith(prefix));
+    if (allowed || requested.includes(name)) env[name] = value;
   }
   return { ...env, ...overrides };
 }

@@ -61,7 +61,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
 /**
  * The command gets the caller's environment (it is the caller's command), with the shim first on
  * PATH and the temporary DOCKER_CONFIG. A variable that carries a secret value is dropped, so a
- * stray `NPM_TOKEN` in the shell can never reach a build through a bare `--build-arg`.
+ * stray `NPM_TOKEN` in the shell can never reach a build through a bare `--build-arg`; so are
+ * ona-build's own settings (ONA_BUILD_MASTER_KEY above all), which would open the whole store.
  */
 function commandEnv(
   parent: NodeJS.ProcessEnv,
@@ -70,7 +71,8 @@ function commandEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(parent)) {
-    if (value === undefined) continue;
+    // The command gets the build's secrets, not the keys to every scope of the store.
+    if (value === undefined || name.startsWith('ONA_BUILD_')) continue;
     if (options.redactor.redact(value) !== value) {
       options.logger.warn(`not passing ${name} to the command: it holds a stored secret's value`);
       continue;

@@ -19,6 +19,7 @@ import {
 } from '../dockerfile/index.js';
 import { SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Redactor } from '../redact/index.js';
 import type { Secret } from '../secrets/model.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -33,6 +34,8 @@ export interface PreflightOptions {
   readonly logger: Logger;
   readonly onlyReferenced?: boolean;
   readonly allowSecretBuildArgs?: boolean;
+  readonly redactor: Redactor;
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface Preflight {
@@ -41,6 +44,8 @@ export interface Preflight {
   readonly check?: SecretCheck;
   /** The secrets the build receives (all, or only those the Dockerfile mounts). */
   readonly secrets: Secret[];
+  /** Variables the user's options read from the environment; the builder gets them. */
+  readonly fromEnv: string[];
   /** Extra ids that answer to a file secret's file name. */
   readonly aliases: { readonly id: string; readonly secretName: string }[];
   /** Where the Dockerfile mounts each secret, for failure hints. */
@@ -55,11 +60,18 @@ export function preflight(options: PreflightOptions): Preflight {
   const text = dockerfile === undefined ? undefined : readIfPresent(dockerfile);
   if (text === undefined) {
     logger.debug('no local Dockerfile to analyse; every secret and registry is passed');
-    return { secrets: [...options.secrets], aliases: [], stagesMounting: () => undefined };
+    rejectSecretsInOptions(options);
+    return {
+      secrets: [...options.secrets],
+      aliases: [],
+      fromEnv: readBuildArgs(options.passthrough).fromEnv,
+      stagesMounting: () => undefined,
+    };
   }
 
-  const { buildArgs, target } = readBuildArgs(options.passthrough);
-  checkArgs(buildArgs, options);
+  const { buildArgs, fromEnv, target } = readBuildArgs(options.passthrough);
+  checkArgs({ ...buildArgs, ...valuesFromEnv(fromEnv, options.env) }, options);
+  rejectSecretsInOptions(options);
   const analysis = analyzeDockerfile(text, { buildArgs, target });
   for (const warning of analysis.warnings) {
     logger.warn(
@@ -73,6 +85,7 @@ export function preflight(options: PreflightOptions): Preflight {
     dockerfile,
     analysis,
     check,
+    fromEnv,
     secrets: selectSecrets(options, analysis, check),
     aliases: check.aliases,
     mountTargets: new Map(
@@ -80,6 +93,28 @@ export function preflight(options: PreflightOptions): Preflight {
     ),
     stagesMounting: (ids) => stagesMounting(analysis, ids),
   };
+}
+
+/**
+ * An option the user typed (a build argument, a label, a tag) that holds a stored secret's value
+ * would put it in argv and, mostly, in the image. Say so plainly, naming the option's position.
+ */
+function rejectSecretsInOptions(options: PreflightOptions): void {
+  const { redactor } = options;
+  options.passthrough.forEach((arg, index) => {
+    if (redactor.redact(arg) === arg) return;
+    const flag = index > 0 && options.passthrough[index - 1].startsWith('-');
+    const what = flag ? `the value of ${options.passthrough[index - 1]}` : `option ${index + 1}`;
+    throw new SecretError(
+      `${what} carries the value (or an encoded form) of a stored secret: options end up in ` +
+        'argv, logs and often the image; mount the secret instead (RUN --mount=type=secret)',
+      'SECRET_IN_OPTIONS',
+    );
+  });
+}
+
+function valuesFromEnv(names: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
 function checkArgs(buildArgs: Record<string, string>, options: PreflightOptions): void {

@@ -67,7 +67,9 @@ function doctorChecks(
           .toString()
           .trim();
         if (result.exitCode !== 0 || !output) {
-          throw new Error(`no Docker engine answers through ${docker}: start dockerd`);
+          throw new Error(
+            `no Docker engine answers through ${docker}: is the client installed, and dockerd running?`,
+          );
         }
         return `dockerd ${output}`;
       },
@@ -91,9 +93,12 @@ function doctorChecks(
     {
       name: 'key',
       run: () => {
+        const fromEnv = env[MASTER_KEY_ENV] !== undefined;
+        if (!fromEnv && !fs.existsSync(paths.keyFile)) {
+          return Promise.resolve(`${paths.keyFile} (created when the first secret is stored)`);
+        }
         loadMasterKey({ env, keyFile: paths.keyFile, create: false });
-        const from = env[MASTER_KEY_ENV] !== undefined ? MASTER_KEY_ENV : paths.keyFile;
-        return Promise.resolve(`master key from ${from}`);
+        return Promise.resolve(`master key from ${fromEnv ? MASTER_KEY_ENV : paths.keyFile}`);
       },
     },
     {

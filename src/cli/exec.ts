@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 
 import { runExec } from '../build/exec-command.js';
 import { SignalTrap } from '../signals.js';
+import { toBuildOptions } from './build-options.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
 export const command = 'exec';
@@ -29,18 +30,8 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const rest = args as { _: (string | number)[]; '--'?: (string | number)[] };
   try {
     return await runExec({
-      principal: { org: args.org, project: args.project },
+      ...toBuildOptions(args, context, signals),
       command: [...rest._.slice(1), ...(rest['--'] ?? [])].map(String),
-      source: context.openSource(),
-      redactor: context.redactor,
-      logger: context.logger,
-      signals,
-      env: context.env,
-      stateDir: context.stateDir,
-      stdout: context.stdout,
-      stderr: context.stderr,
-      tmpdir: args.tmpdir ?? context.env.ONA_BUILD_TMPDIR,
-      allowDiskSecrets: args.allowDiskSecrets,
     });
   } finally {
     signals.dispose();

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 
+import { UsageError } from '../errors.js';
 import * as build from './build.js';
 import { globalOptions } from './context.js';
 import * as devcontainer from './devcontainer.js';
@@ -14,28 +15,43 @@ import * as gc from './gc.js';
 import * as plan from './plan.js';
 import * as scan from './scan.js';
 import * as secret from './secret.js';
+import { safeUsageMessage } from './usage-message.js';
 
 export async function main(argv: string[]): Promise<void> {
-  await globalOptions(yargs(argv))
-    .scriptName('ona-build')
-    .command(secret)
-    .command(build)
-    .command(plan)
-    .command(devcontainer)
-    .command(exec)
-    .command(scan)
-    .command(gc)
-    .command(doctor)
-    .demandCommand(1, 'name a command: secret, build, plan, devcontainer, exec, scan, gc or doctor')
-    .strict()
-    .fail((message, error) => {
-      if (error) throw error;
-      process.stderr.write(`ona-build: error: ${message}\nRun ona-build --help for usage.\n`);
-      process.exitCode = 2;
-    })
-    .help()
-    .wrap(100)
-    .parseAsync();
+  try {
+    await parser(argv).parseAsync();
+  } catch (error) {
+    // Only yargs' own failures get here: command handlers report their errors themselves.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ona-build: error: ${message}\nRun ona-build --help for usage.\n`);
+    process.exitCode = 2;
+  }
+}
+
+function parser(argv: string[]) {
+  return (
+    globalOptions(yargs(argv))
+      .scriptName('ona-build')
+      .command(secret)
+      .command(build)
+      .command(plan)
+      .command(devcontainer)
+      .command(exec)
+      .command(scan)
+      .command(gc)
+      .command(doctor)
+      .demandCommand(
+        1,
+        'name a command: secret, build, plan, devcontainer, exec, scan, gc or doctor',
+      )
+      .strict()
+      // Throwing stops yargs: a usage error must never let the command run anyway.
+      .fail((message, error) => {
+        throw error ?? new UsageError(safeUsageMessage(message, argv));
+      })
+      .help()
+      .wrap(100)
+  );
 }
 
 await main(hideBin(process.argv));

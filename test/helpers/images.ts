@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
 import Docker from 'dockerode';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import tar from 'tar-stream';
 
 const docker = new Docker();
@@ -57,5 +58,26 @@ export async function assertLocalImage(image: string): Promise<void> {
     await docker.getImage(image).inspect();
   } catch {
     throw new Error(`image ${image} is not in the local engine (the build did not produce it)`);
+  }
+}
+
+/**
+ * Runs `body` with a throwaway container of a locally built image (testcontainers, no network,
+ * never pulled), stopped afterwards whatever happens.
+ */
+export async function withLocalContainer<T>(
+  image: string,
+  body: (container: StartedTestContainer) => Promise<T>,
+): Promise<T> {
+  await assertLocalImage(image);
+  const container = await new GenericContainer(image)
+    .withPullPolicy(NEVER_PULL)
+    .withNetworkMode('none')
+    .withCommand(['sleep', '60'])
+    .start();
+  try {
+    return await body(container);
+  } finally {
+    await container.stop({ timeout: 1 });
   }
 }

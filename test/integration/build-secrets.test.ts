@@ -3,14 +3,13 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 
-import { GenericContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { filesContaining, leftovers, makeCanary } from '../helpers/canary.js';
 import { createSandbox, runCli, setSecret, type CliRun, type Sandbox } from '../helpers/cli.js';
 import { registryCredentials, requireEngine } from '../helpers/engine.js';
 import { ProcWatch } from '../helpers/proc-watch.js';
-import { assertLocalImage, imageContains, NEVER_PULL, removeImage } from '../helpers/images.js';
+import { imageContains, removeImage, withLocalContainer } from '../helpers/images.js';
 
 const sha256 = (value: Buffer) => createHash('sha256').update(value).digest('hex');
 
@@ -70,13 +69,7 @@ describe.runIf(requireEngine())('ona-build build with org and project secrets', 
   });
 
   it('gives each step the stored bytes, with the project value winning', async () => {
-    await assertLocalImage(tag);
-    const container = await new GenericContainer(tag)
-      .withPullPolicy(NEVER_PULL)
-      .withNetworkMode('none')
-      .withCommand(['sleep', '60'])
-      .start();
-    try {
+    await withLocalContainer(tag, async (container) => {
       const hashes = (await container.exec(['cat', '/out/sha256'])).output;
       const sizes = (await container.exec(['cat', '/out/sizes'])).output;
 
@@ -91,9 +84,7 @@ describe.runIf(requireEngine())('ona-build build with org and project secrets', 
 
       const secretsDir = await container.exec(['ls', '-A', '/run/secrets']);
       expect(secretsDir.output.trim()).toBe('');
-    } finally {
-      await container.stop({ timeout: 1 });
-    }
+    });
   });
 
   it('reports the override in its output without values', () => {

@@ -5,14 +5,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-import { GenericContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
 import { leftovers } from '../helpers/canary.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
-import { assertLocalImage, NEVER_PULL, removeImage } from '../helpers/images.js';
+import { removeImage, withLocalContainer } from '../helpers/images.js';
 
 const GREETING = `Hello & world; $(id) "quoted" 'single' // not a comment`;
 
@@ -46,20 +45,12 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
     );
     expect(run.exitCode, run.stderr).toBe(0);
 
-    await assertLocalImage(tag);
-    const container = await new GenericContainer(tag)
-      .withPullPolicy(NEVER_PULL)
-      .withNetworkMode('none')
-      .withCommand(['sleep', '60'])
-      .start();
-    try {
+    await withLocalContainer(tag, async (container) => {
       const hash = createHash('sha256').update(sandbox.canary).digest('hex');
       expect((await container.exec(['cat', '/g'])).output).toBe(GREETING);
       expect((await container.exec(['cat', '/canary.sha256'])).output).toContain(hash);
       expect((await container.exec(['cat', '/marker.txt'])).output).toContain('workspace root');
-    } finally {
-      await container.stop({ timeout: 1 });
-    }
+    });
     expect(run.raw.includes(sandbox.canary)).toBe(false);
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });

@@ -3,16 +3,16 @@
 // code is passed through, and nothing is left behind.
 
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
-import { GenericContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
 import { filesContaining, leftovers } from '../helpers/canary.js';
 import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
-import { assertLocalImage, NEVER_PULL, removeImage } from '../helpers/images.js';
+import { removeImage, withLocalContainer } from '../helpers/images.js';
 import { ProcWatch } from '../helpers/proc-watch.js';
 
 const DEVCONTAINER_CLI = path.join(REPO_ROOT, 'node_modules', '.bin', 'devcontainer');
@@ -53,19 +53,11 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('"outcome":"success"');
 
-    await assertLocalImage(tag);
-    const container = await new GenericContainer(tag)
-      .withPullPolicy(NEVER_PULL)
-      .withNetworkMode('none')
-      .withCommand(['sleep', '60'])
-      .start();
-    try {
+    await withLocalContainer(tag, async (container) => {
       const { output } = await container.exec(['cat', '/out/sha256']);
       const hash = createHash('sha256').update(sandbox.canary).digest('hex');
       expect(output).toBe(`${hash}  /run/secrets/canary\n`);
-    } finally {
-      await container.stop({ timeout: 1 });
-    }
+    });
   });
 
   it('keeps the value out of output, argv, environments and leftover files', () => {
@@ -107,5 +99,19 @@ describe.runIf(requireEngine())('ona-build exec', () => {
 
     expect(result.stdout).toContain('token=[unset]');
     expect(result.stderr).toContain('not passing MY_TOKEN to the command');
+  });
+
+  it("keeps the store's master key and settings away from the command", async () => {
+    const result = await runCli(
+      sandbox,
+      ['exec', ...PROJECT, '--', 'sh', '-c', 'env | grep -c "^ONA_BUILD_" || true'],
+      {
+        env: {
+          ONA_BUILD_MASTER_KEY: fs.readFileSync(sandbox.env.ONA_BUILD_KEY_FILE, 'utf8').trim(),
+        },
+      },
+    );
+
+    expect(result.stdout.trim()).toBe('0');
   });
 });

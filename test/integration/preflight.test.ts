@@ -126,4 +126,22 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(plan.registries.map((r) => r.host)).toEqual(['localhost:5000']);
   });
+
+  it('takes a bare --build-arg from the environment, as buildx does', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-envarg', '--build-arg', 'VERSION'), {
+      env: { VERSION: '1.2.3' },
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('version=[1.2.3]');
+  });
+
+  it('refuses an option that carries a stored secret, as a user error (exit 3)', async () => {
+    const encoded = Buffer.from('npm_fake_123456').toString('base64');
+    const run = await runCli(sandbox, buildArgs('preflight-envarg', '--label', `x=${encoded}`));
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('the value of --label carries the value');
+    expect(run.stderr).not.toContain(encoded);
+  });
 });

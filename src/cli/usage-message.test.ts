@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+
+import { safeUsageMessage } from './usage-message.js';
+
+describe('safeUsageMessage', () => {
+  it('repeats a mistyped flag', () => {
+    const argv = ['secret', 'rm', 'X', '--org', 'a', '--projet', 'web'];
+    expect(safeUsageMessage('Unknown argument: projet', argv)).toBe('unknown option --projet');
+  });
+
+  it('never repeats a bare word, which may be a secret value', () => {
+    const argv = ['secret', 'set', 'FOO', 'hunter2secret', '--org', 'a'];
+    const message = safeUsageMessage('Unknown argument: hunter2secret', argv);
+
+    expect(message).not.toContain('hunter2secret');
+    expect(message).toContain('1 unexpected argument');
+  });
+
+  it('handles flags and words together', () => {
+    const argv = ['x', 'v4lue', '--bad=1'];
+    expect(safeUsageMessage('Unknown arguments: v4lue, bad', argv)).toBe(
+      'unknown option --bad; 1 unexpected argument (not repeated here: secret values are read ' +
+        'from stdin or --from-file, never from the command line)',
+    );
+  });
+
+  it('passes other messages through', () => {
+    expect(safeUsageMessage('Missing required argument: org', [])).toBe(
+      'Missing required argument: org',
+    );
+  });
+});

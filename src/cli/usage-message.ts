@@ -1,0 +1,28 @@
+// yargs' own usage errors, made safe to print. "Unknown argument: X" repeats what was typed, and
+// a stray word on the command line may be a secret value typed where it does not belong, so only
+// names the user typed as flags (`--x`, `-x`) are repeated; other words are described, not shown.
+
+export function safeUsageMessage(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return message;
+
+  const typedFlags = new Set(argv.filter((arg) => arg.startsWith('-')).map(flagName));
+  const names = unknown[1].split(', ');
+  const flags = names.filter((name) => typedFlags.has(name)).map((name) => `--${name}`);
+  const words = names.length - flags.length;
+
+  const parts: string[] = [];
+  if (flags.length > 0)
+    parts.push(`unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`);
+  if (words > 0) {
+    parts.push(
+      `${words} unexpected argument${words > 1 ? 's' : ''} (not repeated here: secret values ` +
+        'are read from stdin or --from-file, never from the command line)',
+    );
+  }
+  return parts.join('; ');
+}
+
+function flagName(arg: string): string {
+  return arg.replace(/^-+/, '').replace(/=.*$/, '');
+}

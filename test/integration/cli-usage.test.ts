@@ -1,0 +1,50 @@
+// Usage mistakes change nothing and leak nothing: a mistyped flag, a value typed on the command
+// line, a bad --type or a missing --org all stop with exit 2 before the command runs.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createSandbox, runCli, setSecret, type Sandbox } from '../helpers/cli.js';
+
+describe('usage errors', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = createSandbox();
+    await setSecret(sandbox, ['NPM_TOKEN', '--org', 'acme'], 'org-value-1234');
+    await setSecret(sandbox, ['NPM_TOKEN', '--org', 'acme', '--project', 'web'], 'proj-value-1234');
+  });
+
+  afterAll(() => sandbox.remove());
+
+  const listing = async () =>
+    (await runCli(sandbox, ['secret', 'list', '--org', 'acme', '--project', 'web'])).stdout;
+
+  it.each([
+    [['secret', 'rm', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
+    [['secret', 'set', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
+    [['secret', 'set', 'X1', '--org', 'acme', '--type', 'bogus'], 'Invalid values'],
+    [['secret', 'set', 'FOO'], 'Missing required argument: org'],
+    [['exec', '--org', 'acme', '--', 'sh', '-c', 'echo ran'], 'Missing required argument: project'],
+    [['build', '--project', 'web', '.'], 'Missing required argument: org'],
+    [['--log-level', 'bogus', 'gc'], 'Invalid values'],
+  ])('%j stops with exit 2 and changes nothing', async (args, message) => {
+    const before = await listing();
+
+    const run = await runCli(sandbox, args, { input: 'new-value-5678' });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).not.toContain('ran');
+    expect(await listing()).toBe(before);
+  });
+
+  it('never repeats a value typed on the command line', async () => {
+    const run = await runCli(sandbox, ['secret', 'set', 'FOO', 'hunter2secret', '--org', 'acme'], {
+      input: '',
+    });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.raw.includes('hunter2secret')).toBe(false);
+    expect(await listing()).not.toContain('FOO');
+  });
+});
