@@ -11,6 +11,7 @@ import { defaultKeyFile, defaultStorePath } from '../paths.js';
 import { Redactor } from '../redact/index.js';
 import type { SecretSource } from '../secrets/source.js';
 import { SqliteStore } from '../secrets/store/sqlite-store.js';
+import { redactedOutput } from './redacted-output.js';
 
 export interface GlobalArgs {
   readonly store?: string;
@@ -76,8 +77,8 @@ export function createContext(
     env,
     redactor,
     logger,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: redactedOutput(process.stdout, redactor),
+    stderr: redactedOutput(process.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
     openSource() {
       const keyFile = args.keyFile ?? defaultKeyFile(env);
