@@ -53,7 +53,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const checked = preflight({ ...options, info, secrets: prepared.secrets });
 
   if (options.dryRun) {
-    const runDir = path.join(prepared.root.path, `${RUN_DIR_PREFIX}${process.pid}-XXXXXX`);
+    const runDir = path.join(prepared.root.path, `${RUN_DIR_PREFIX}${process.pid}-<random>`);
     const detected = await builder.catch((): Builder => ({ docker, kind: 'buildx' }));
     const plan = planFor(options, checked, info, detected, runDir, []);
     options.stdout.write(
