@@ -103,8 +103,8 @@ function keptBytes(punctuation: string): Uint8Array {
 
 /**
  * The value inside a JSON string, as different serialisers write it: `JSON.stringify`, non-ASCII
- * as `\u` escapes of four hex digits (Python's default), `<>&` escaped (Go), and `/` escaped as `\/` (PHP). Only for
- * valid UTF-8: other bytes have no JSON string form.
+ * as `\u` escapes of four hex digits (Python's default), `<>&` escaped (Go), and `/` escaped as
+ * `\/` (PHP). Only for valid UTF-8: other bytes have no JSON string form.
  */
 export function jsonEscapes(value: Buffer): string[] {
   if (!isUtf8(value)) return [];
