@@ -1,7 +1,8 @@
 // The post-build leak scan against a plain export of the same image. `benchScan()` imports a
 // generated image (a mix of binary and text files, made on the fly: no network), then times in
-// alternating rounds (a) exporting it through the engine API and dropping the bytes and (b) scanning it for
-// 100 secrets with all their encoded forms, and prints the median of each and their ratio.
+// alternating rounds (a) exporting it through the engine API and dropping the bytes and
+// (b) scanning it for 100 secrets with all their encoded forms, and prints the median of each
+// and their ratio.
 //
 //   ONA_BENCH_SCAN_MB      image size in MiB (default 1024)
 //   ONA_BENCH_SCAN_ROUNDS  timed rounds of each (default 3)

@@ -68,7 +68,8 @@ function doctorChecks(
           .trim();
         if (result.exitCode !== 0 || !output) {
           throw new Error(
-            `no Docker engine answers through ${docker}: is the client installed, and dockerd running?`,
+            `no Docker engine answers through ${docker}: ` +
+              'is the client installed, and dockerd running?',
           );
         }
         return `dockerd ${output}`;

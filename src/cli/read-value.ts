@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { SecretError, UsageError } from '../errors.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
 
-/** `label` names the secret and its scope in errors, e.g. `secret NPM_TOKEN (organization acme)`. */
+/** `label` names the secret and its scope in errors: `secret NPM_TOKEN (organization acme)`. */
 export async function readSecretValue(
   label: string,
   fromFile: string | undefined,

@@ -6,7 +6,8 @@ import { isAsciiAlphanumeric, trimAsciiSpace } from './ascii.js';
 
 const NEWLINE = 0x0a;
 
-// `-----BEGIN RSA PRIVATE KEY-----`, `-----END CERTIFICATE-----`: public framing, same in every key.
+// `-----BEGIN RSA PRIVATE KEY-----`, `-----END CERTIFICATE-----`: public framing, the same in
+// every key.
 const PEM_ARMOUR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
 /** Lines of `value` worth masking: trimmed, at least `minLength` bytes, not pure structure. */

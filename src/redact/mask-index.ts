@@ -200,7 +200,7 @@ class HashedBits {
   }
 }
 
-/** Adds `[start, end)` to ranges built in order of `start`, joining overlapping or touching ones. */
+/** Adds `[start, end)` to ranges kept in `start` order, joining overlapping or adjacent ones. */
 export function addRange(ranges: Ranges, start: number, end: number): void {
   const last = ranges.length - 1;
 

@@ -1,5 +1,5 @@
-// Runs the built CLI (dist/bin/ona-build.js) as a user would, in an isolated sandbox: its own store,
-// key file, HOME and tmpfs runtime directory, so tests can inspect everything it leaves.
+// Runs the built CLI (dist/bin/ona-build.js) as a user would, in an isolated sandbox: its own
+// store, key file, HOME and tmpfs runtime directory, so tests can inspect everything it leaves.
 
 import fs from 'node:fs';
 import os from 'node:os';
