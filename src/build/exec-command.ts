@@ -53,7 +53,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
       onSpawn: (pid) => dir.recordBuilder(pid),
     });
 
-    if (result.spawnError) throw new UsageError(`could not start ${options.command[0]}`);
+    if (result.spawnError) return reportSpawnError(options, result.spawnError);
     return result.signal ? exitCodeFor(result.signal) : result.exitCode;
   });
 }
@@ -83,6 +83,14 @@ function commandEnv(
   env.PATH = [paths.shimDir, parent.PATH].filter(Boolean).join(path.delimiter);
   env.DOCKER_CONFIG = paths.dockerConfig;
   return env;
+}
+
+/** As a shell does: 127 when the command is not found, 126 when it cannot be run. */
+function reportSpawnError(options: ExecOptions, error: Error): number {
+  const code = (error as NodeJS.ErrnoException).code;
+  const command = options.command[0];
+  options.logger.error(`could not start ${command}: ${code === 'ENOENT' ? 'not found' : code}`);
+  return code === 'ENOENT' ? 127 : 126;
 }
 
 /** An absolute path for `name`, searching PATH as a shell would. */

@@ -75,6 +75,14 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('exits 127 like a shell when the command does not exist, leaving nothing', async () => {
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', '/nonexistent/command']);
+
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr).toContain('could not start /nonexistent/command: not found');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it('leaves docker commands other than builds unchanged', async () => {
     const result = await runCli(sandbox, [
       'exec',
