@@ -14,6 +14,9 @@ export const describe = 'Show what build would do: secrets, mounts, registries, 
 
 export function builder(yargs: Argv) {
   return buildOptions(yargs)
+    .hide('dry-run')
+    .hide('scan-leaks')
+    .hide('rebuild-on-secret-change')
     .option('json', { type: 'boolean', describe: 'Print JSON' })
     .positional('args', { type: 'string', array: true, describe: 'build options and context' });
 }
