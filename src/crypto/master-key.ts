@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { errorCode } from '../errno.js';
 import { StoreError } from '../errors.js';
 import { generateKey, KEY_BYTES } from './envelope.js';
 
@@ -130,11 +131,4 @@ function keyFileError(keyFile: string, error: unknown): StoreError {
   return new StoreError(`cannot use master key file ${keyFile}: ${reason}`, 'MASTER_KEY', {
     cause: error,
   });
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  return undefined;
 }

@@ -3,10 +3,8 @@
 // belongs, so a ciphertext copied to another row, scope, name or type fails to decrypt.
 
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import {
   decrypt,
@@ -17,98 +15,25 @@ import {
   NONCE_BYTES,
   TAG_BYTES,
 } from '../../crypto/envelope.js';
-import { OnaBuildError, StoreError } from '../../errors.js';
-import {
-  SCOPE_KINDS,
-  SECRET_TYPES,
-  type RegistryTarget,
-  type Scope,
-  type Secret,
-  type SecretMeta,
-  type SecretType,
-} from '../model.js';
+import { StoreError } from '../../errors.js';
+import { SCOPE_KINDS, type Scope, type Secret, type SecretMeta } from '../model.js';
 import type { SecretSource } from '../source.js';
 import { describeScope, validateSecret } from '../validate.js';
-
-/** Part of every AAD; bump it (with a migration) if the AAD layout ever changes. */
-const FORMAT_VERSION = 1;
-
-// Long enough to ride out another process's write, short enough to report a stuck lock.
-const BUSY_TIMEOUT_MS = 10_000;
-
-/** Migration i takes the schema from PRAGMA user_version i to i + 1. */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE key_check (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    nonce BLOB NOT NULL,
-    ciphertext BLOB NOT NULL,
-    tag BLOB NOT NULL,
-    created_at TEXT NOT NULL
-  ) STRICT;
-  CREATE TABLE scope_keys (
-    kind TEXT NOT NULL,
-    org TEXT NOT NULL,
-    owner TEXT NOT NULL,
-    nonce BLOB NOT NULL,
-    wrapped_key BLOB NOT NULL,
-    tag BLOB NOT NULL,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (kind, org, owner)
-  ) STRICT;
-  CREATE TABLE secrets (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    org TEXT NOT NULL,
-    owner TEXT NOT NULL,
-    name TEXT NOT NULL,
-    type TEXT NOT NULL,
-    meta TEXT NOT NULL,
-    nonce BLOB NOT NULL,
-    ciphertext BLOB NOT NULL,
-    tag BLOB NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (kind, org, owner, name)
-  ) STRICT;
-  `,
-];
-
-const SQL = {
-  insertKeyCheck: `INSERT OR IGNORE INTO key_check (id, nonce, ciphertext, tag, created_at)
-    VALUES (1, ?, ?, ?, ?)`,
-  selectKeyCheck: 'SELECT nonce, ciphertext, tag FROM key_check WHERE id = 1',
-  insertScopeKey: `INSERT OR IGNORE INTO scope_keys
-    (kind, org, owner, nonce, wrapped_key, tag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  selectScopeKey: `SELECT nonce, wrapped_key, tag FROM scope_keys
-    WHERE kind = ? AND org = ? AND owner = ?`,
-  upsertSecret: `INSERT INTO secrets
-    (kind, org, owner, name, type, meta, nonce, ciphertext, tag, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (kind, org, owner, name) DO UPDATE SET type = excluded.type,
-      meta = excluded.meta, nonce = excluded.nonce, ciphertext = excluded.ciphertext,
-      tag = excluded.tag, updated_at = excluded.updated_at`,
-  deleteSecret: 'DELETE FROM secrets WHERE kind = ? AND org = ? AND owner = ? AND name = ?',
-  listScope: `SELECT name, type, meta, updated_at FROM secrets
-    WHERE kind = ? AND org = ? AND owner = ? ORDER BY name`,
-  // One BLOB per row instead of three: creating Buffers dominates reading thousands of rows.
-  // Concatenating BLOBs and casting back to BLOB keeps the bytes exactly (UTF-8 database).
-  readScope: `SELECT name, type, meta, updated_at, CAST(nonce || tag || ciphertext AS BLOB)
-    FROM secrets WHERE kind = ? AND org = ? AND owner = ? ORDER BY name`,
-} as const;
-
-type ScopeParams = [kind: string, org: string, owner: string];
-type SealedRow = [nonce: Buffer, ciphertext: Buffer, tag: Buffer];
-type MetaRow = [name: string, type: string, meta: string, updatedAt: string];
-type SecretRow = [...MetaRow, nonceTagCiphertext: Buffer];
-type SecretFields = [name: string, type: string, meta: string, ...SealedRow];
-
-type SecretAad = (name: string, type: string, meta: string) => Buffer;
-
-/** What the `meta` column holds; its exact text is part of the AAD. */
-interface StoredMeta {
-  mount?: string;
-  registry?: RegistryTarget;
-}
+import { encodeMeta, scopeKeyAad, secretAad, toMeta, type SecretAad } from './aad.js';
+import {
+  checkMasterKey,
+  migrate,
+  now,
+  openDatabase,
+  scopeParams,
+  SQL,
+  toStoreError,
+  type MetaRow,
+  type ScopeParams,
+  type SealedRow,
+  type SecretFields,
+  type SecretRow,
+} from './schema.js';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -288,86 +213,6 @@ export class SqliteStore implements SecretSource {
   }
 }
 
-function openDatabase(file: string): Database.Database {
-  try {
-    createPrivateFile(file);
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    try {
-      // WAL lets readers run during a write; a killed writer leaves only an uncommitted tail that
-      // the next open discards. FULL syncs each commit, so a put that returned survives power loss.
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      return db;
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  } catch (error) {
-    throw toStoreError(error, file);
-  }
-}
-
-/**
- * Creates the store file ourselves, mode 0600, before SQLite writes a byte; SQLite gives the -wal
- * and -shm files the mode of the database file.
- */
-function createPrivateFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw error;
-  }
-}
-
-function migrate(db: Database.Database, file: string): void {
-  const latest = MIGRATIONS.length;
-  const version = () => db.pragma('user_version', { simple: true }) as number;
-
-  const current = version();
-  if (current > latest) {
-    throw new StoreError(
-      `secret store ${file} has schema version ${current}; this ona-build reads up to ` +
-        `version ${latest}, upgrade ona-build`,
-      'STORE_VERSION',
-    );
-  }
-
-  // Re-read the version under the write lock: another process may have migrated meanwhile.
-  const apply = db.transaction(() => {
-    for (let step = version(); step < latest; step++) {
-      db.exec(MIGRATIONS[step]);
-      db.pragma(`user_version = ${step + 1}`);
-    }
-  });
-  if (current < latest) apply.immediate();
-}
-
-/**
- * A value sealed under the master key when the store was created. Opening it tells a wrong master
- * key apart from a tampered row, and stops a wrong key from ever writing into the store.
- */
-function checkMasterKey(db: Database.Database, masterKey: Buffer, file: string): void {
-  const aad = Buffer.from(JSON.stringify(['ona-build/key-check', FORMAT_VERSION]));
-  const select = db.prepare<[], SealedRow>(SQL.selectKeyCheck).raw();
-
-  if (!select.get()) {
-    const sealed = encrypt(masterKey, Buffer.alloc(0), aad);
-    db.prepare(SQL.insertKeyCheck).run(sealed.nonce, sealed.ciphertext, sealed.tag, now());
-  }
-
-  const [nonce, ciphertext, tag] = select.get() ?? [];
-  try {
-    if (!nonce || !ciphertext || !tag) throw new DecryptError();
-    decrypt(masterKey, { nonce, ciphertext, tag }, aad);
-  } catch {
-    throw new StoreError(
-      `the master key does not match secret store ${file}; it was created with another key`,
-      'MASTER_KEY_MISMATCH',
-    );
-  }
-}
-
 function unwrapScopeKey(
   masterKey: KeyObject,
   [nonce, ciphertext, tag]: SealedRow,
@@ -391,59 +236,6 @@ function unwrapScopeKey(
   }
 }
 
-// AADs are JSON arrays: unambiguous however the strings are chosen, and the leading label keeps
-// a wrapped key from ever being accepted as a secret or the other way round.
-function scopeKeyAad(scope: Scope): Buffer {
-  return Buffer.from(
-    JSON.stringify(['ona-build/scope-key', FORMAT_VERSION, ...scopeParams(scope)]),
-  );
-}
-
-/**
- * The AAD of a secret is the JSON array [label, version, kind, org, owner, name, type, meta]. The
- * scope part is encoded once per scope, since reads build thousands of these.
- */
-function secretAad(scope: Scope): SecretAad {
-  const head = JSON.stringify(['ona-build/secret', FORMAT_VERSION, ...scopeParams(scope)]);
-  const prefix = head.slice(0, -1);
-  return (name, type, meta) =>
-    Buffer.from(`${prefix},${JSON.stringify([name, type, meta]).slice(1)}`);
-}
-
-/** Fixed key order, so equal metadata always gives the same text. */
-function encodeMeta(secret: SecretMeta): string {
-  const meta: StoredMeta = {};
-  if (secret.mount !== undefined) meta.mount = secret.mount;
-  if (secret.registry) {
-    const { host, username, kind } = secret.registry;
-    meta.registry = kind === undefined ? { host, username } : { host, username, kind };
-  }
-  return JSON.stringify(meta);
-}
-
-function toMeta(scope: Scope, row: MetaRow | SecretRow, file: string): SecretMeta {
-  const [name, type, metaText, updatedAt] = row;
-  const corrupt = () =>
-    new StoreError(
-      `secret ${name} (${describeScope(scope)}) in ${file} has corrupt metadata`,
-      'STORE_TAMPERED',
-    );
-
-  if (!SECRET_TYPES.includes(type as SecretType)) throw corrupt();
-  const fields = { name, type: type as SecretType, scope, updatedAt };
-  // Most secrets have no metadata; skipping the parse for them is measurable on big reads.
-  if (metaText === '{}') return fields;
-
-  let meta: unknown;
-  try {
-    meta = JSON.parse(metaText);
-  } catch {
-    throw corrupt();
-  }
-  if (typeof meta !== 'object' || meta === null) throw corrupt();
-  return { ...fields, ...(meta as StoredMeta) };
-}
-
 function sortScopes(scopes: readonly Scope[]): Scope[] {
   const unique = new Map(scopes.map((scope) => [JSON.stringify(scopeParams(scope)), scope]));
   const rank = (scope: Scope) => SCOPE_KINDS.indexOf(scope.kind);
@@ -457,31 +249,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function scopeParams(scope: Scope): ScopeParams {
-  return [scope.kind, scope.org, scope.owner];
-}
-
 /** A plain copy, so returned secrets share no object with the caller's arguments. */
 function copyScope(scope: Scope): Scope {
   return { kind: scope.kind, org: scope.org, owner: scope.owner };
-}
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-/** SQLite and file-system failures become a StoreError naming the store; bugs stay as they are. */
-function toStoreError(error: unknown, file: string): unknown {
-  if (error instanceof OnaBuildError) return error;
-
-  const reason = error instanceof Database.SqliteError ? error.message : errorCode(error);
-  if (reason === undefined) return error;
-  return new StoreError(`cannot use secret store ${file}: ${reason}`, 'STORE', { cause: error });
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  return undefined;
 }
