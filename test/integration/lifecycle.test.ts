@@ -34,10 +34,15 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     sandbox?.remove();
   });
 
-  const nothingLeft = () => {
+  /** No secret byte in the temp roots, no builder left, and the store still reads back. */
+  const nothingLeft = async () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
     expect(filesContaining(sandbox.runtimeDir, sandbox.canary)).toEqual([]);
+    expect(filesContaining('/dev/shm', sandbox.canary)).toEqual([]);
     expect(processesMentioning(sandbox.runtimeDir)).toEqual([]);
+    const list = await runCli(sandbox, ['secret', 'resolve', ...PROJECT_ARGS.slice(0, 4)]);
+    expect(list.exitCode).toBe(0);
+    expect(list.stdout).toMatch(/^canary +file +project acme\/web/m);
   };
 
   it('passes the builder exit code through and cleans up when the build fails', async () => {
@@ -47,7 +52,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('the build failed (builder exit code 1)');
     expect(run.raw.includes(sandbox.canary)).toBe(false);
-    nothingLeft();
+    await nothingLeft();
   });
 
   it.each([
@@ -63,7 +68,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     const result = await child;
 
     expect(result.exitCode).toBe(code);
-    nothingLeft();
+    await nothingLeft();
   });
 
   it('on SIGTERM with tty progress (a pseudo-terminal) also stops everything and cleans up', async () => {
@@ -77,7 +82,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
 
     expect(result.exitCode).toBe(143);
     expect(await waitUntil(() => processesMentioning(sandbox.runtimeDir).length === 0)).toBe(true);
-    nothingLeft();
+    await nothingLeft();
   });
 
   it.each(['gc', 'the next build'])(
@@ -98,7 +103,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
       expect(await waitUntil(() => processesMentioning(sandbox.runtimeDir).length === 0)).toBe(
         true,
       );
-      nothingLeft();
+      await nothingLeft();
     },
   );
 
@@ -113,9 +118,25 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.exitCode).toBeLessThan(126);
     expect(Buffer.from(result.stderr as Uint8Array).toString()).toContain('the build failed');
-    nothingLeft();
+    await nothingLeft();
     const list = await runCli(sandbox, ['secret', 'list', ...ORG]);
     expect(list.exitCode).toBe(0);
+  });
+
+  it("refuses another user's pre-created directory as the temp root", async () => {
+    const foreign = fs.mkdtempSync('/dev/shm/ona-it-foreign-');
+    fs.chownSync(foreign, 65534, 65534);
+    try {
+      const args = ['build', ...PROJECT_ARGS, '--tmpdir', foreign, 'fixtures/failing'];
+      const run = await runCli(sandbox, args);
+
+      expect(run.exitCode).toBe(5);
+      expect(run.stderr).toContain('is owned by another user');
+      expect(fs.readdirSync(foreign)).toEqual([]);
+      await nothingLeft();
+    } finally {
+      fs.rmSync(foreign, { recursive: true, force: true });
+    }
   });
 
   it('refuses a --tmpdir that is a symlink, writing nothing', async () => {
@@ -132,7 +153,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
 
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain('is a symbolic link');
-    nothingLeft();
+    await nothingLeft();
   });
 
   it.runIf(canMountTmpfs())(
