@@ -27,7 +27,12 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const overridden = (name: string) =>
     overrides
       .filter((o) => o.winner.name === name)
-      .map((o) => ({ name: o.loser.name, scope: describeScope(o.loser.scope), reason: o.reason }));
+      .map((o) => ({
+        name: o.loser.name,
+        scope: describeScope(o.loser.scope),
+        // "same name", or what both target: "same env", "same file", "same registry".
+        reason: o.reason === 'name' ? 'name' : o.winner.type,
+      }));
 
   if (args.json) {
     const body = secrets.map((s) => ({ ...toJson(s), overrides: overridden(s.name) }));

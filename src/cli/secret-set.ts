@@ -4,7 +4,11 @@ import type { Argv } from 'yargs';
 
 import { UsageError } from '../errors.js';
 import { SECRET_TYPES, type RegistryTarget, type SecretType } from '../secrets/model.js';
-import { isValidRegistryHost, normalizeRegistryHost } from '../secrets/registry-host.js';
+import {
+  DOCKER_HUB_KEY,
+  isValidRegistryHost,
+  normalizeRegistryHost,
+} from '../secrets/registry-host.js';
 import { describeScope } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { readSecretValue } from './read-value.js';
@@ -70,6 +74,12 @@ function registryTarget(type: SecretType, args: Args): RegistryTarget | undefine
   }
 
   const host = normalizeRegistryHost(args.registry);
-  if (!isValidRegistryHost(host)) throw new UsageError(`invalid registry host ${args.registry}`);
+  const withoutScheme = args.registry.replace(/^https?:\/\//i, '');
+  const hasPath = /^[^/]+\/./.test(withoutScheme) && host !== DOCKER_HUB_KEY;
+  if (!isValidRegistryHost(host) || hasPath) {
+    throw new UsageError(
+      `invalid registry host ${JSON.stringify(args.registry)}: give HOST or HOST:PORT, no path`,
+    );
+  }
   return { host, username: args.username, kind: args.identityToken ? 'identity' : 'basic' };
 }

@@ -27,6 +27,10 @@ describe('usage errors', () => {
     [['exec', '--org', 'acme', '--', 'sh', '-c', 'echo ran'], 'Missing required argument: project'],
     [['build', '--project', 'web', '.'], 'Missing required argument: org'],
     [['--log-level', 'bogus', 'gc'], 'Invalid values'],
+    [
+      ['secret', 'set', 'reg', '--org', 'acme', '--registry', 'http://x/../y', '--username', 'u'],
+      'give HOST or HOST:PORT, no path',
+    ],
   ])('%j stops with exit 2 and changes nothing', async (args, message) => {
     const before = await listing();
 

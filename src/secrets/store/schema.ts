@@ -128,6 +128,16 @@ export function migrate(db: Database.Database, file: string): void {
     );
   }
 
+  // A database at version 0 that already has tables belongs to another program: adding ours to
+  // it would mix secrets into someone else's file.
+  if (current === 0 && hasForeignTables(db)) {
+    throw new StoreError(
+      `${file} is a SQLite database of another program, not an ona-build store; ` +
+        'choose another --store path',
+      'STORE_FOREIGN',
+    );
+  }
+
   // Re-read the version under the write lock: another process may have migrated meanwhile.
   const apply = db.transaction(() => {
     for (let step = version(); step < latest; step++) {
@@ -136,6 +146,15 @@ export function migrate(db: Database.Database, file: string): void {
     }
   });
   if (current < latest) apply.immediate();
+}
+
+function hasForeignTables(db: Database.Database): boolean {
+  const row = db
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .get() as { n: number };
+  return row.n > 0;
 }
 
 /**

@@ -305,6 +305,20 @@ describe('SqliteStore file', () => {
     expect(fs.statSync(path.dirname(storePath)).mode & 0o777).toBe(0o700);
   });
 
+  it("refuses another program's SQLite database and leaves it untouched", () => {
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    const foreign = new Database(storePath);
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+    foreign.close();
+
+    expect(() => openStore()).toThrow(/SQLite database of another program/);
+
+    const check = new Database(storePath, { readonly: true });
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    check.close();
+    expect(tables).toEqual([{ name: 'invoices' }]);
+  });
+
   it('records its schema version and uses WAL', () => {
     openStore();
 
