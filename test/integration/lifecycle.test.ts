@@ -123,21 +123,24 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     expect(list.exitCode).toBe(0);
   });
 
-  it("refuses another user's pre-created directory as the temp root", async () => {
-    const foreign = fs.mkdtempSync('/dev/shm/ona-it-foreign-');
-    fs.chownSync(foreign, 65534, 65534);
-    try {
-      const args = ['build', ...PROJECT_ARGS, '--tmpdir', foreign, 'fixtures/failing'];
-      const run = await runCli(sandbox, args);
+  it.runIf(canMountTmpfs())(
+    "refuses another user's pre-created directory as the temp root",
+    async () => {
+      const foreign = fs.mkdtempSync('/dev/shm/ona-it-foreign-');
+      fs.chownSync(foreign, 65534, 65534);
+      try {
+        const args = ['build', ...PROJECT_ARGS, '--tmpdir', foreign, 'fixtures/failing'];
+        const run = await runCli(sandbox, args);
 
-      expect(run.exitCode).toBe(5);
-      expect(run.stderr).toContain('is owned by another user');
-      expect(fs.readdirSync(foreign)).toEqual([]);
-      await nothingLeft();
-    } finally {
-      fs.rmSync(foreign, { recursive: true, force: true });
-    }
-  });
+        expect(run.exitCode).toBe(5);
+        expect(run.stderr).toContain('is owned by another user');
+        expect(fs.readdirSync(foreign)).toEqual([]);
+        await nothingLeft();
+      } finally {
+        fs.rmSync(foreign, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('refuses a --tmpdir that is a symlink, writing nothing', async () => {
     const link = path.join(sandbox.dir, 'planted-link');
@@ -182,7 +185,10 @@ describe.runIf(requireEngine())('build lifecycle', () => {
 
 const PROJECT_ARGS = ['--org', 'acme', '--project', 'web', '--network=none'];
 
-/** Mounting a small tmpfs needs root; CI runs as root on this kind of machine. */
+/**
+ * Mounting a small tmpfs and giving a directory to another user need root; CI runs as root on
+ * this kind of machine.
+ */
 function canMountTmpfs(): boolean {
   return process.getuid?.() === 0;
 }
