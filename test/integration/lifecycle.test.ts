@@ -123,7 +123,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     expect(list.exitCode).toBe(0);
   });
 
-  it.runIf(canMountTmpfs())(
+  it.runIf(runsAsRoot())(
     "refuses another user's pre-created directory as the temp root",
     async () => {
       const foreign = fs.mkdtempSync('/dev/shm/ona-it-foreign-');
@@ -159,7 +159,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
-  it.runIf(canMountTmpfs())(
+  it.runIf(runsAsRoot())(
     'fails cleanly when the tmpfs is full, leaving it empty and the store intact',
     async () => {
       const small = fs.mkdtempSync('/tmp/ona-it-small-');
@@ -189,6 +189,6 @@ const PROJECT_ARGS = ['--org', 'acme', '--project', 'web', '--network=none'];
  * Mounting a small tmpfs and giving a directory to another user need root; CI runs as root on
  * this kind of machine.
  */
-function canMountTmpfs(): boolean {
+function runsAsRoot(): boolean {
   return process.getuid?.() === 0;
 }
