@@ -103,6 +103,19 @@ export function openDatabase(file: string): Database.Database {
 }
 
 /**
+ * The values are encrypted, but names, scopes and mount paths are not, and a readable store can be
+ * copied away for an offline attack on a weak key file: like ssh with a private key, refuse it.
+ */
+export function refuseLooseMode(file: string): void {
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new StoreError(
+    `secret store ${file} has mode ${mode.toString(8).padStart(4, '0')}: run chmod 600 ${file}`,
+    'STORE_MODE',
+  );
+}
+
+/**
  * Creates the store file ourselves, mode 0600, before SQLite writes a byte; SQLite gives the -wal
  * and -shm files the mode of the database file.
  */

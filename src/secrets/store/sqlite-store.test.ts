@@ -305,6 +305,14 @@ describe('SqliteStore file', () => {
     expect(fs.statSync(path.dirname(storePath)).mode & 0o777).toBe(0o700);
   });
 
+  it('refuses a store file that others can read, saying how to fix it', async () => {
+    await openStore().put(secret('TOKEN', 'v'));
+    opened.splice(0).forEach((store) => store.close());
+    fs.chmodSync(storePath, 0o644);
+
+    expect(() => openStore()).toThrow(/has mode 0644: run chmod 600/);
+  });
+
   it("refuses another program's SQLite database and leaves it untouched", () => {
     fs.mkdirSync(path.dirname(storePath), { recursive: true });
     const foreign = new Database(storePath);

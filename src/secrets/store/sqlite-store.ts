@@ -27,6 +27,7 @@ import {
   openDatabase,
   scopeParams,
   SQL,
+  refuseLooseMode,
   toStoreError,
   type MetaRow,
   type ScopeParams,
@@ -73,6 +74,8 @@ export class SqliteStore implements SecretSource {
     const db = openDatabase(options.path);
     try {
       migrate(db, options.path);
+      // Checked once the file is known to be a store, so other problems are named first.
+      refuseLooseMode(options.path);
       checkMasterKey(db, options.masterKey, options.path);
       return new SqliteStore(db, options);
     } catch (error) {
