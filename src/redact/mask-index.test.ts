@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { addRange, MaskIndex, type Ranges } from './mask-index.js';
+import { seededRandom as random } from './__fixtures__/test-helpers.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -32,16 +33,6 @@ function naiveScan(masks: Buffer[], data: Buffer) {
   let partialFrom = 0;
   while (partialFrom < data.length && !isPartial(partialFrom)) partialFrom++;
   return { ranges, partialFrom };
-}
-
-// Small, seeded generator (mulberry32) so failures reproduce.
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomText(next: () => number, length: number, alphabet: string): Buffer {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildMasks, type MaskSource } from './masks.js';
 import { createRedactStream, redactWritable } from './redact-stream.js';
 import { Redactor } from './redactor.js';
+import { streamThrough } from './__fixtures__/test-helpers.js';
 
 const source = (id: string, value: string | Buffer): MaskSource => ({
   id,
@@ -15,19 +16,6 @@ const source = (id: string, value: string | Buffer): MaskSource => ({
 });
 
 const redactorFor = (...sources: MaskSource[]) => new Redactor(buildMasks(sources));
-
-/** Writes `chunks` one by one and returns everything the stream emitted by its end. */
-async function streamThrough(redactor: Redactor, chunks: (string | Buffer)[]): Promise<Buffer> {
-  const stream = createRedactStream(redactor);
-  const output: Buffer[] = [];
-
-  stream.on('data', (chunk: Buffer) => output.push(chunk));
-  const ended = new Promise((resolve) => stream.on('end', resolve));
-  for (const chunk of chunks) stream.write(chunk);
-  stream.end();
-  await ended;
-  return Buffer.concat(output);
-}
 
 /** Writes one chunk and returns what the stream emitted for it, without ending the stream. */
 async function writeAndCollect(stream: Transform, chunk: string): Promise<string> {

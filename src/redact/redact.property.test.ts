@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildMasks, MIN_MASK_LENGTH } from './masks.js';
-import { createRedactStream } from './redact-stream.js';
 import { Redactor } from './redactor.js';
-
-// Small, seeded generator (mulberry32) so a failing round reproduces.
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random, streamThrough } from './__fixtures__/test-helpers.js';
 
 // Values and filler share small alphabets, so near-misses and overlaps are common. None holds
 // `*`, so the output can only contain a value if some occurrence escaped masking.
@@ -56,18 +46,6 @@ function randomChunks(next: () => number, data: Buffer): Buffer[] {
     at += size;
   }
   return chunks;
-}
-
-async function streamThrough(redactor: Redactor, chunks: Buffer[]): Promise<Buffer> {
-  const stream = createRedactStream(redactor);
-  const output: Buffer[] = [];
-
-  stream.on('data', (chunk: Buffer) => output.push(chunk));
-  const ended = new Promise((resolve) => stream.on('end', resolve));
-  for (const chunk of chunks) stream.write(chunk);
-  stream.end();
-  await ended;
-  return Buffer.concat(output);
 }
 
 describe('redaction of random values in random chunks', () => {
