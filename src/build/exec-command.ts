@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { DockerUnavailableError, UsageError } from '../errors.js';
+import { which } from '../which.js';
 import { shimScript } from '../exec-shim/shim-script.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import { exitCodeFor } from '../signals.js';
@@ -95,21 +96,8 @@ function reportSpawnError(options: ExecOptions, error: Error): number {
 
 /** An absolute path for `name`, searching PATH as a shell would. */
 function findExecutable(name: string, env: NodeJS.ProcessEnv): string {
-  const candidates = name.includes('/')
-    ? [path.resolve(name)]
-    : (env.PATH ?? '')
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map((dir) => path.join(dir, name));
-
-  for (const candidate of candidates) {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
+  const found = which(name, env);
+  if (found) return found;
   throw new DockerUnavailableError(
     `docker client not found (${name}): install docker, or set ONA_BUILD_DOCKER to its path`,
   );

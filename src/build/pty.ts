@@ -3,10 +3,8 @@
 // `script` gives the builder a pseudo-terminal of its own and copies what it draws, ANSI codes and
 // `\r` included, to a pipe the redactor reads.
 
-import fs from 'node:fs';
-import path from 'node:path';
-
 import { shQuote } from '../exec-shim/shim-script.js';
+import { which } from '../which.js';
 
 /** The progress mode the passthrough options ask for, if any. */
 export function progressMode(args: readonly string[]): string | undefined {
@@ -30,16 +28,7 @@ export function wantsPty(args: readonly string[], stderrIsTty: boolean): boolean
 }
 
 export function findScript(env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'script');
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
+  return which('script', env);
 }
 
 /**

@@ -1,10 +1,8 @@
 // Looks up docker credential helpers the way the docker client does: `docker-credential-<name>`
 // on PATH. Only `list` is ever called, which returns server names and usernames, no secrets.
 
-import fs from 'node:fs';
-import path from 'node:path';
-
 import { spawnChecked } from '../exec.js';
+import { which } from '../which.js';
 import type { Redactor } from '../redact/index.js';
 
 export function helperExists(name: string, env: NodeJS.ProcessEnv): boolean {
@@ -14,17 +12,7 @@ export function helperExists(name: string, env: NodeJS.ProcessEnv): boolean {
 export function findHelper(name: string, env: NodeJS.ProcessEnv): string | undefined {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) return undefined;
 
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, `docker-credential-${name}`);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return undefined;
+  return which(`docker-credential-${name}`, env);
 }
 
 /** The servers a credential store knows; empty when it cannot be asked. */
