@@ -12,12 +12,15 @@ export function which(name: string, env: NodeJS.ProcessEnv): string | undefined 
         .filter(Boolean)
         .map((dir) => path.join(dir, name));
 
-  return candidates.find((candidate) => {
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return fs.statSync(candidate).isFile();
-    } catch {
-      return false;
-    }
-  });
+  return candidates.find(isExecutableFile);
+}
+
+/** A regular file (or a link to one) this process may execute. */
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -43,10 +43,16 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const { env } = options;
   const info = readPassthrough(options.passthrough);
 
-  // Started now, the probe (a docker start-up) runs while the store is read.
-  const docker = options.docker ?? env.ONA_BUILD_DOCKER ?? 'docker';
+  // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
+  const named = options.docker ?? env.ONA_BUILD_DOCKER;
+  const docker = named ?? 'docker';
   const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
-  const builder = detectBuilder({ docker, env: userEnv, guard: options.redactor });
+  const builder = detectBuilder({
+    docker,
+    env: userEnv,
+    guard: options.redactor,
+    trustPluginFile: named === undefined,
+  });
   builder.catch(() => undefined);
 
   const prepared = await prepareSecrets(options);

@@ -5,6 +5,8 @@
 import { DockerUnavailableError } from '../errors.js';
 import { spawnChecked } from '../exec.js';
 import type { Redactor } from '../redact/index.js';
+import { which } from '../which.js';
+import { findBuildxPlugin } from './buildx-plugin.js';
 
 export type BuilderKind = 'buildx' | 'classic';
 
@@ -22,17 +24,24 @@ export interface DetectOptions {
    */
   readonly env: Record<string, string>;
   readonly guard: Redactor;
+  /**
+   * The client is the docker CLI itself (not one named by ONA_BUILD_DOCKER): a buildx plugin in
+   * its plugin directories then settles the question without running the client. A plugin that
+   * is present but broken fails the build with docker's own message, as it would for the user.
+   */
+  readonly trustPluginFile?: boolean;
 }
 
 export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const { docker, env, guard } = options;
 
-  const buildx = await probe(docker, ['buildx', 'version'], env, guard);
-  if (buildx.missingClient) {
-    throw new DockerUnavailableError(
-      `docker client not found (${docker}): install docker, or set ONA_BUILD_DOCKER to its path`,
-    );
+  if (options.trustPluginFile && findBuildxPlugin(env)) {
+    if (!which(docker, env)) throw missingClient(docker);
+    return { docker, kind: 'buildx' };
   }
+
+  const buildx = await probe(docker, ['buildx', 'version'], env, guard);
+  if (buildx.missingClient) throw missingClient(docker);
   if (buildx.ok) return { docker, kind: 'buildx' };
 
   const classicEnv = { ...env, DOCKER_BUILDKIT: '1' };
@@ -42,6 +51,12 @@ export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   throw new DockerUnavailableError(
     `${docker} has neither the buildx plugin nor a built-in BuildKit client: install buildx ` +
       '(Debian: docker-buildx; Docker: docker-buildx-plugin)',
+  );
+}
+
+function missingClient(docker: string): DockerUnavailableError {
+  return new DockerUnavailableError(
+    `docker client not found (${docker}): install docker, or set ONA_BUILD_DOCKER to its path`,
   );
 }
 

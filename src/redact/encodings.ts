@@ -55,6 +55,7 @@ export function base64WrappedLines(value: Buffer): string[] {
 // RFC 3986 unreserved (Python `quote`, Go `QueryEscape`), and WHATWG form encoding
 // (URLSearchParams).
 const URL_KEPT = ["-_.!~*'()", '-_.~', '*-._'].map(keptBytes);
+const URL_KEPT_BY_ALL = keptBytes('-_.');
 const HEX_DIGITS = { upper: '0123456789ABCDEF', lower: '0123456789abcdef' };
 
 /**
@@ -63,6 +64,9 @@ const HEX_DIGITS = { upper: '0123456789ABCDEF', lower: '0123456789abcdef' };
  * upper- and lower-case hex escapes and with `%20` or `+` for spaces.
  */
 export function urlEncodings(value: Buffer): string[] {
+  // Letters, digits and `-_.` pass every encoder unchanged: all forms are the value itself.
+  if (value.every((byte) => URL_KEPT_BY_ALL[byte] === 1)) return [value.toString('latin1')];
+
   const forms: string[] = [];
 
   for (const kept of URL_KEPT) {

@@ -65,10 +65,15 @@ export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions 
 
 /** Union of two mask sets, still deduplicated and longest first. */
 export function mergeMaskSets(a: MaskSet, b: MaskSet): MaskSet {
+  const skipped = [...a.skipped, ...b.skipped];
+  // The common case, a run's first registration: nothing to merge.
+  if (a.masks.length === 0) return { masks: b.masks, skipped };
+  if (b.masks.length === 0) return { masks: a.masks, skipped };
+
   const masks = new MaskCollector(1);
 
   for (const mask of [...a.masks, ...b.masks]) masks.add(mask);
-  return { masks: masks.sorted(), skipped: [...a.skipped, ...b.skipped] };
+  return { masks: masks.sorted(), skipped };
 }
 
 function resolveMinLength(minLength = MIN_MASK_LENGTH): number {
@@ -124,11 +129,12 @@ class MaskCollector {
   }
 
   add(mask: Buffer | string): void {
-    const bytes = typeof mask === 'string' ? Buffer.from(mask, 'utf8') : mask;
-    if (bytes.length < this.minLength) return;
+    // Keyed by the bytes read as latin1. Most forms are ASCII strings, which are their own key:
+    // a form already collected then costs one lookup, with no Buffer made for it.
+    const key = typeof mask === 'string' && isAscii(mask) ? mask : latin1Key(mask);
+    if (key.length < this.minLength || this.#byContent.has(key)) return;
 
-    const key = bytes.toString('latin1');
-    if (!this.#byContent.has(key)) this.#byContent.set(key, Buffer.from(bytes));
+    this.#byContent.set(key, Buffer.from(key, 'latin1'));
   }
 
   addAll(masks: Iterable<Buffer | string>): void {
@@ -138,4 +144,15 @@ class MaskCollector {
   sorted(): Buffer[] {
     return [...this.#byContent.values()].sort((a, b) => b.length - a.length || a.compare(b));
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+function latin1Key(mask: Buffer | string): string {
+  return (typeof mask === 'string' ? Buffer.from(mask, 'utf8') : mask).toString('latin1');
 }

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { Redactor } from '../redact/index.js';
+import { detectBuilder } from './builder.js';
+import { findBuildxPlugin } from './buildx-plugin.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-plugin-'));
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function writeFile(file: string, text: string, mode: number): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text, { mode });
+  return file;
+}
+
+describe('findBuildxPlugin', () => {
+  it("finds the plugin in the user's docker config directory first", () => {
+    const system = path.join(dir, 'system');
+    writeFile(path.join(system, 'docker-buildx'), '', 0o755);
+    const user = writeFile(path.join(dir, 'config', 'cli-plugins', 'docker-buildx'), '', 0o755);
+
+    const found = findBuildxPlugin({ DOCKER_CONFIG: path.join(dir, 'config') }, [system]);
+
+    expect(found).toBe(user);
+  });
+
+  it('falls back to ~/.docker, then to the system directories in order', () => {
+    const first = path.join(dir, 'first');
+    const second = writeFile(path.join(dir, 'second', 'docker-buildx'), '', 0o755);
+
+    expect(findBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toBe(second);
+
+    const home = writeFile(path.join(dir, '.docker', 'cli-plugins', 'docker-buildx'), '', 0o755);
+    expect(findBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toBe(home);
+  });
+
+  it('ignores a file that is not executable, and a directory with the name', () => {
+    writeFile(path.join(dir, 'a', 'docker-buildx'), '', 0o644);
+    fs.mkdirSync(path.join(dir, 'b', 'docker-buildx'), { recursive: true });
+
+    const dirs = [path.join(dir, 'a'), path.join(dir, 'b')];
+    expect(findBuildxPlugin({ HOME: dir }, dirs)).toBeUndefined();
+  });
+});
+
+describe('detectBuilder', () => {
+  const guard = new Redactor();
+
+  // A client that records each run, and fails `docker buildx` as a client without the plugin does.
+  function recordingClient(): { docker: string; runs: () => string[] } {
+    const log = path.join(dir, 'runs.log');
+    const docker = writeFile(
+      path.join(dir, 'bin', 'docker'),
+      `#!/bin/sh\necho "$*" >> ${log}\n[ "$1" = buildx ] && exit 1\necho "  --secret x"\n`,
+      0o755,
+    );
+    const runs = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+    return { docker, runs };
+  }
+
+  function withPlugin(): NodeJS.ProcessEnv {
+    writeFile(path.join(dir, 'config', 'cli-plugins', 'docker-buildx'), '', 0o755);
+    return { PATH: path.join(dir, 'bin'), DOCKER_CONFIG: path.join(dir, 'config') };
+  }
+
+  it('trusts an installed plugin file without running the client', async () => {
+    const client = recordingClient();
+    const env = withPlugin() as Record<string, string>;
+
+    const builder = await detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true });
+
+    expect(builder).toEqual({ docker: 'docker', kind: 'buildx' });
+    expect(client.runs()).toEqual([]);
+  });
+
+  it('asks a client named by the caller even when the plugin file exists', async () => {
+    const client = recordingClient();
+    const env = withPlugin() as Record<string, string>;
+
+    const builder = await detectBuilder({ docker: client.docker, env, guard });
+
+    expect(builder.kind).toBe('classic');
+    expect(client.runs()).toEqual(['buildx version', 'build --help']);
+  });
+
+  it('still says the client is missing when only the plugin is installed', async () => {
+    const env = withPlugin() as Record<string, string>;
+
+    await expect(
+      detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true }),
+    ).rejects.toThrow('docker client not found (docker)');
+  });
+});
