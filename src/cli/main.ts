@@ -1,9 +1,7 @@
-#!/usr/bin/env node
 // The command table. Command bodies live in their own modules; this file only wires them up and
 // turns yargs' own usage failures into one line and exit code 2.
 
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 
 import { UsageError } from '../errors.js';
 import * as build from './build.js';
@@ -74,5 +72,3 @@ function skipHelpCache(instance: object): void {
   const usage = (instance as YargsInternals).getInternalMethods?.().getUsageInstance?.();
   if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
-
-await main(hideBin(process.argv));

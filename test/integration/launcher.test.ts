@@ -1,0 +1,75 @@
+// The executable runs the bundle with V8's code cache written at build time, and runs it just the
+// same when the cache is missing, belongs to another build, or is garbage.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { codeCachePath, wrapBundle } from '../../src/cli/code-cache.js';
+import { CLI } from '../helpers/cli.js';
+
+const BIN = path.dirname(CLI);
+const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string })
+  .version;
+
+let copy: string | undefined;
+
+afterEach(() => {
+  if (copy) fs.rmSync(copy, { recursive: true, force: true });
+  copy = undefined;
+});
+
+/** A copy of dist/bin; better-sqlite3 is found through the repository's node_modules. */
+function copyBin(): { dir: string; bundle: string; source: string; cache: string } {
+  copy = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-launcher-'));
+  fs.cpSync(BIN, copy, { recursive: true });
+  const bundle = path.join(copy, 'cli.js');
+  const source = fs.readFileSync(bundle, 'utf8');
+  return { dir: copy, bundle, source, cache: codeCachePath(bundle, source)! };
+}
+
+function runVersion(dir: string): string {
+  const env = { PATH: process.env.PATH, NODE_PATH: path.resolve('node_modules') };
+  return execFileSync(process.execPath, [path.join(dir, 'ona-build.js'), '--version'], {
+    env,
+  }).toString();
+}
+
+describe('the launcher', () => {
+  it('has a code cache for this build of the bundle that V8 accepts', () => {
+    const bundle = path.join(BIN, 'cli.js');
+    const source = fs.readFileSync(bundle, 'utf8');
+    const cache = codeCachePath(bundle, source);
+
+    expect(cache).toBeDefined();
+    const script = new vm.Script(wrapBundle(source), {
+      filename: bundle,
+      cachedData: fs.readFileSync(cache!),
+    });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('ignores the cache of another build, even of the same length', () => {
+    const { dir, bundle, source, cache } = copyBin();
+    const id = path.basename(cache).split('.')[2];
+    const otherId = id.replace(/./g, (c) => (c === 'a' ? 'b' : 'a'));
+    fs.writeFileSync(bundle, source.replace(id, otherId));
+
+    expect(fs.existsSync(codeCachePath(bundle, source.replace(id, otherId))!)).toBe(false);
+    expect(runVersion(dir).trim()).toBe(version);
+  });
+
+  it('runs without a cache, and with a garbage one', () => {
+    const { dir, cache } = copyBin();
+
+    fs.rmSync(cache);
+    expect(runVersion(dir).trim()).toBe(version);
+
+    fs.writeFileSync(cache, Buffer.alloc(4096, 7));
+    expect(runVersion(dir).trim()).toBe(version);
+  });
+});
