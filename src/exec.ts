@@ -17,6 +17,11 @@ export interface RunOptions {
   readonly stderr?: Options['stderr'];
   /** Start the child in its own process group, so signals can reach all of its descendants. */
   readonly detached?: boolean;
+  /**
+   * Collect piped output into the result (the default). A caller that streams the output itself
+   * turns it off: a build's output would otherwise be held in memory a second time, whole.
+   */
+  readonly buffer?: boolean;
   readonly verbose?: boolean;
 }
 
@@ -34,6 +39,7 @@ export function spawnChecked(file: string, args: readonly string[], options: Run
     // The caller owns the child's lifetime: it forwards signals and waits.
     cleanup: !options.detached,
     reject: false,
+    buffer: options.buffer ?? true,
     encoding: 'buffer',
     stripFinalNewline: false,
     // 'short' prints the command line only (already guarded); 'full' would bypass the redactor.

@@ -44,6 +44,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     cwd: options.cwd,
     stdin: options.stdinInherit ? 'inherit' : 'ignore',
     detached: true,
+    buffer: false,
     verbose: options.logger.isEnabled('debug'),
   });
 
