@@ -10,6 +10,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 const OUT = 'dist/bin';
+const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const id = randomBytes(16).toString('hex');
 
 fs.rmSync(OUT, { recursive: true, force: true });
@@ -45,6 +46,30 @@ const lazyStringWidth = {
   },
 };
 
+// yargs imports node:assert (a few milliseconds to load) for checks that only fail on misuse.
+// Its import gets stand-ins that make the same test (Object.is, as node:assert does) and load
+// node:assert only when it fails, to throw its usual error.
+const lazyAssert = {
+  name: 'lazy-assert',
+  setup(build) {
+    build.onResolve({ filter: /^assert$/ }, (args) =>
+      args.importer.includes('/node_modules/yargs/')
+        ? { path: 'assert', namespace: 'lazy-assert' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents: [
+        'export function strictEqual(actual, expected, message) {',
+        "  if (!Object.is(actual, expected)) require('node:assert').strictEqual(actual, expected, message);",
+        '}',
+        'export function notStrictEqual(actual, expected, message) {',
+        "  if (Object.is(actual, expected)) require('node:assert').notStrictEqual(actual, expected, message);",
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
 // dockerode (with ssh2 and gRPC, two thirds of all the code) serves only pulls and scans. It gets
 // a file of its own, read only when one of those runs: every other command reads a third as much.
 const dockerodeApart = {
@@ -76,14 +101,17 @@ await build({
   ...common,
   entryPoints: ['src/cli/entry.ts'],
   outfile: path.join(OUT, 'cli.js'),
-  plugins: [lazyStringWidth, dockerodeApart],
+  plugins: [lazyStringWidth, lazyAssert, dockerodeApart],
   sourcemap: true,
   // better-sqlite3 is native: it stays in node_modules.
   external: ['better-sqlite3'],
   // jsonc-parser's default entry is a UMD build whose lazy requires esbuild cannot follow.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // ES modules among the dependencies read import.meta.url, which a CommonJS bundle lacks.
-  define: { 'import.meta.url': '__onaImportMetaUrl' },
+  define: {
+    'import.meta.url': '__onaImportMetaUrl',
+    ONA_BUILD_PACKAGE_VERSION: JSON.stringify(version),
+  },
   banner: {
     js: [
       `// ona-build bundle ${id}`,

@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 
 import { UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
 import * as build from './build.js';
 import { globalOptions } from './context.js';
 import * as devcontainer from './devcontainer.js';
@@ -50,6 +51,7 @@ function parser(argv: string[]) {
         throw error ?? new UsageError(safeUsageMessage(message, argv));
       })
       .help()
+      .version(VERSION)
       .wrap(100)
   );
 }

@@ -92,57 +92,55 @@ function collectSecret(masks: MaskCollector, secret: MaskSource): void {
   if (value.includes(0x0a)) masks.addAll(maskableLines(value, masks.minLength));
   masks.addAll(jsonForms(value, masks.minLength));
 
-  for (const form of [value, withNewline]) masks.addAll(encodedForms(form));
+  for (const form of [value, withNewline]) addEncodedForms(masks, form);
   if (registryUser !== undefined) {
     const auth = Buffer.from(`${registryUser}:`);
-    for (const form of [value, withNewline]) {
-      masks.addAll(base64Forms(Buffer.concat([auth, form])));
-    }
+    for (const form of [value, withNewline]) addBase64Forms(masks, Buffer.concat([auth, form]));
   }
 }
 
-function encodedForms(value: Buffer): string[] {
-  return [
-    ...base64Forms(value),
-    ...urlEncodings(value),
-    ...jsonEscapes(value),
-    ...hexEncodings(value),
-  ];
+// These run for every secret of every build, mostly before V8 has optimised them: each encoder's
+// forms go straight to the collector, with no arrays joined in between.
+function addEncodedForms(masks: MaskCollector, value: Buffer): void {
+  addBase64Forms(masks, value);
+  masks.addAll(urlEncodings(value));
+  masks.addAll(jsonEscapes(value));
+  masks.addAll(hexEncodings(value));
 }
 
-function base64Forms(value: Buffer): string[] {
-  return [
-    ...base64Alignments(value, 'base64'),
-    ...base64Alignments(value, 'base64url'),
-    ...base64Standalone(value),
-    ...base64WrappedLines(value),
-  ];
+function addBase64Forms(masks: MaskCollector, value: Buffer): void {
+  masks.addAll(base64Alignments(value, 'base64'));
+  masks.addAll(base64Alignments(value, 'base64url'));
+  masks.addAll(base64Standalone(value));
+  masks.addAll(base64WrappedLines(value));
 }
 
-/** Collects masks once each; short ones are dropped here so every builder can stay simple. */
+/**
+ * Collects masks once each; short ones are dropped here so every builder can stay simple. Masks
+ * are kept as their bytes read as latin1, and become Buffers only once, when sorted.
+ */
 class MaskCollector {
   readonly minLength: number;
-  readonly #byContent = new Map<string, Buffer>();
+  readonly #keys = new Set<string>();
 
   constructor(minLength: number) {
     this.minLength = minLength;
   }
 
   add(mask: Buffer | string): void {
-    // Keyed by the bytes read as latin1. Most forms are ASCII strings, which are their own key:
-    // a form already collected then costs one lookup, with no Buffer made for it.
+    // Most forms are ASCII strings, which are their own key.
     const key = typeof mask === 'string' && isAscii(mask) ? mask : latin1Key(mask);
-    if (key.length < this.minLength || this.#byContent.has(key)) return;
-
-    this.#byContent.set(key, Buffer.from(key, 'latin1'));
+    if (key.length >= this.minLength) this.#keys.add(key);
   }
 
   addAll(masks: Iterable<Buffer | string>): void {
     for (const mask of masks) this.add(mask);
   }
 
+  /** Longest first; equal lengths in byte order (latin1 strings compare as their bytes do). */
   sorted(): Buffer[] {
-    return [...this.#byContent.values()].sort((a, b) => b.length - a.length || a.compare(b));
+    const keys = [...this.#keys].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    return keys.map((key) => Buffer.from(key, 'latin1'));
   }
 }
 
