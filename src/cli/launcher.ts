@@ -14,7 +14,7 @@ import vm from 'node:vm';
 import { codeCachePath, wrapBundle } from './code-cache.js';
 
 const bundle = path.join(__dirname, 'cli.js');
-const source = fs.readFileSync(bundle, 'utf8');
+const source = readBundle(bundle);
 const script = new vm.Script(wrapBundle(source), {
   filename: bundle,
   cachedData: readCache(codeCachePath(bundle, source)),
@@ -31,6 +31,19 @@ type BundleFunction = (
   filename: string,
   dirname: string,
 ) => void;
+
+function readBundle(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    process.stderr.write(
+      `ona-build: error: cannot read ${file} (${code}); the installation is incomplete: ` +
+        'reinstall ona-build, or run npm run build in its source\n',
+    );
+    process.exit(70);
+  }
+}
 
 function readCache(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;

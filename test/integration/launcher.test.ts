@@ -1,7 +1,7 @@
 // The executable runs the bundle with V8's code cache written at build time, and runs it just the
 // same when the cache is missing, belongs to another build, or is garbage.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,5 +71,18 @@ describe('the launcher', () => {
 
     fs.writeFileSync(cache, Buffer.alloc(4096, 7));
     expect(runVersion(dir).trim()).toBe(version);
+  });
+
+  it('says the installation is incomplete when the bundle is missing, with no stack trace', () => {
+    const { dir, bundle } = copyBin();
+    fs.rmSync(bundle);
+
+    const run = spawnSync(process.execPath, [path.join(dir, 'ona-build.js'), '--version'], {
+      env: { PATH: process.env.PATH },
+    });
+
+    expect(run.status).toBe(70);
+    expect(run.stderr.toString()).toContain(`cannot read ${bundle} (ENOENT)`);
+    expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
   });
 });
