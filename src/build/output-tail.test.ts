@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
@@ -28,5 +28,21 @@ describe('OutputTail', () => {
     expect(tail.text().endsWith('chunk-19\n')).toBe(true);
     expect(tail.text()).not.toContain('chunk-1\n');
     expect(tail.text().length).toBeLessThan(30);
+  });
+
+  it('fails its writer when the target fails, instead of waiting for a drain that never comes', async () => {
+    const target = new Writable({
+      highWaterMark: 1,
+      write: (_chunk, _encoding, callback) =>
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+    });
+    target.on('error', () => undefined);
+
+    const written = pipeline(
+      Readable.from([Buffer.from('a'), Buffer.from('b')]),
+      new OutputTail().tee(target),
+    );
+
+    await expect(written).rejects.toThrow('EPIPE');
   });
 });

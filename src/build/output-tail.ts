@@ -13,13 +13,16 @@ export class OutputTail {
 
   /** A writable that passes everything on to `target` and keeps a copy of the tail. */
   tee(target: NodeJS.WritableStream): Writable {
-    return new Writable({
+    const tee = new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         this.keep(chunk);
-        if (target.write(chunk)) callback();
-        else target.once('drain', () => callback());
+        // Done once `target` has the data or has failed, never left waiting for 'drain'.
+        target.write(chunk, (error?: Error | null) => callback(error ?? undefined));
       },
     });
+    // Its writer learns of a failure through the write's callback; the event adds nothing.
+    tee.on('error', () => undefined);
+    return tee;
   }
 
   text(): string {

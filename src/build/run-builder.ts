@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { spawnChecked } from '../exec.js';
 import type { Logger } from '../log.js';
 import { redactWritable, type Redactor } from '../redact/index.js';
-import type { SignalTrap, TrappedSignal } from '../signals.js';
+import { forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals.js';
 import { OutputTail } from './output-tail.js';
 
 export interface RunBuilderOptions {
@@ -51,14 +51,21 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const stopForwarding = forwardSignals(child, options);
   const tail = new OutputTail();
-  const streams = Promise.all([
+  // Settles with the first stream error, if any, so that one can never go unhandled while the
+  // child is awaited.
+  const streamError = Promise.all([
     pipeline(child.stdout, redactWritable(options.redactor, options.stdout)),
     pipeline(child.stderr, redactWritable(options.redactor, tail.tee(options.stderr))),
-  ]);
+  ]).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
 
   try {
     const result = await child;
-    await streams;
+    const failed = await streamError;
+    // A lost output (see signals.ts) ends a stream with an error; the build was stopped for it.
+    if (failed !== undefined && options.signals.signal === undefined) throw failed;
     if (result.failed && result.exitCode === undefined && !result.signal) {
       return { exitCode: 1, stderrTail: tail.text(), spawnError: result.cause as Error };
     }
@@ -80,8 +87,9 @@ function forwardSignals(
 
   const stop = options.signals.onSignal((signal) => {
     if (child.pid === undefined) return;
-    options.logger.info(`${signal} received: stopping the build`);
-    killGroup(child.pid, signal);
+    const why = signal === 'SIGPIPE' ? 'output cannot be written' : `${signal} received`;
+    options.logger.info(`${why}: stopping the build`);
+    killGroup(child.pid, forwardedSignal(signal));
 
     killTimer ??= setTimeout(() => {
       options.logger.warn('the builder did not stop in time: killing it');

@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 
 import { UsageError } from '../errors.js';
+import { guardOutputStreams } from '../signals.js';
 import { VERSION } from '../version.js';
 import * as build from './build.js';
 import { globalOptions } from './context.js';
@@ -17,6 +18,7 @@ import * as secret from './secret.js';
 import { safeUsageMessage } from './usage-message.js';
 
 export async function main(argv: string[]): Promise<void> {
+  guardOutputStreams();
   try {
     await parser(argv).parseAsync();
   } catch (error) {

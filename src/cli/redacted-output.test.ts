@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
@@ -35,5 +35,20 @@ describe('redactedOutput', () => {
     redactedOutput(target as unknown as NodeJS.WriteStream, redactor).write(binary);
 
     expect(bytes()).toEqual(binary);
+  });
+
+  it('reports a failed write to its writer, and never throws the error at the process', async () => {
+    const target = new Writable({
+      write: (_chunk, _encoding, callback) => callback(new Error('ENOSPC: no space left')),
+    });
+    target.on('error', () => undefined);
+    const output = redactedOutput(target as unknown as NodeJS.WriteStream, redactor);
+
+    const failure = await new Promise<Error | null | undefined>((resolve) => {
+      output.write('line\n', resolve);
+    });
+
+    expect(failure?.message).toContain('ENOSPC');
+    expect(output.listenerCount('error')).toBeGreaterThan(0);
   });
 });

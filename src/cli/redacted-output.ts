@@ -8,12 +8,17 @@ import { Writable } from 'node:stream';
 import type { Redactor } from '../redact/index.js';
 
 export function redactedOutput(target: NodeJS.WriteStream, redactor: Redactor): Writable {
-  return new Writable({
+  const output = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _encoding, callback) {
       const data = typeof chunk === 'string' ? redactor.redact(chunk) : chunk;
-      if (target.write(data)) callback();
-      else target.once('drain', () => callback());
+      // Done once `target` has taken the data, or has failed: a closed pipe or a full disk must
+      // end the writer with an error (see signals.ts), never leave it waiting for 'drain'.
+      target.write(data, (error) => callback(error ?? undefined));
     },
   });
+  // A failed write reaches its writer through the write's callback, and the process through
+  // `target`'s own 'error' event (see signals.ts); this stream's copy of it has nothing to add.
+  output.on('error', () => undefined);
+  return output;
 }

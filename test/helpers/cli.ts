@@ -53,6 +53,8 @@ export interface CliRun {
 
 export interface CliOptions {
   readonly input?: Buffer | string;
+  /** A file to write stderr to instead of collecting it, e.g. /dev/full. */
+  readonly stderrFile?: string;
   readonly env?: Record<string, string>;
   readonly cwd?: string;
 }
@@ -68,6 +70,7 @@ export function startCli(
     extendEnv: false,
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input,
+    stderr: options.stderrFile === undefined ? 'pipe' : { file: options.stderrFile },
     reject: false,
     encoding: 'buffer',
     stripFinalNewline: false,
@@ -81,7 +84,7 @@ export async function runCli(
 ): Promise<CliRun> {
   const result = await startCli(sandbox, args, options);
   const stdout = Buffer.from(result.stdout as Uint8Array);
-  const stderr = Buffer.from(result.stderr as Uint8Array);
+  const stderr = Buffer.from((result.stderr as Uint8Array | undefined) ?? []);
   return {
     exitCode: result.exitCode ?? -1,
     stdout: stdout.toString('utf8'),

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBuildSandbox, type BuildSandbox } from '../helpers/build-sandbox.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 
 describe.runIf(requireEngine())('ona-build doctor', () => {
@@ -40,5 +40,15 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     expect(run.stdout).toMatch(/^FAIL +builder +docker client not found/m);
     expect(run.stdout).toMatch(/^FAIL +tmpfs .*is not a tmpfs/m);
     expect(run.stdout).toMatch(/^FAIL +store .*master key does not match/im);
+  });
+
+  it('exits 141 without a stack trace when its reader goes away (doctor | head -1)', async () => {
+    const child = startCli(sandbox, ['doctor']);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+
+    const result = await child;
+
+    expect(result.exitCode).toBe(141);
+    expect(Buffer.from(result.stderr as Uint8Array).toString()).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,5 +1,6 @@
 // Cleanup on every exit path, on the real engine: success is covered elsewhere; here a failing
-// build, SIGINT/SIGTERM/SIGHUP during a running step, and SIGKILL followed by gc or the next run.
+// build, SIGINT/SIGTERM/SIGHUP during a running step, output that goes away or cannot be written,
+// and SIGKILL followed by gc or the next run.
 
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +69,26 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     const result = await child;
 
     expect(result.exitCode).toBe(code);
+    await nothingLeft();
+  });
+
+  it('stops the build and cleans up when its output goes away, exiting 141 as for SIGPIPE', async () => {
+    const { child } = await startBuildUntil(sandbox, buildArgs('chatty-step'), 'tick 3');
+
+    // What `ona-build build ... | head` does once head has its lines: the reader closes the pipe.
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    const result = await child;
+
+    expect(result.exitCode).toBe(141);
+    await nothingLeft();
+  });
+
+  it('stops the build and cleans up when its output cannot be written (a full disk)', async () => {
+    // The progress display goes to stderr: the first write of it fails with ENOSPC.
+    const run = await runCli(sandbox, buildArgs('chatty-step'), { stderrFile: '/dev/full' });
+
+    expect(run.exitCode).toBe(141);
     await nothingLeft();
   });
 
