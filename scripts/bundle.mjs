@@ -3,15 +3,15 @@
 // cli.js). Loading one file instead of a few hundred modules, and not compiling it from source,
 // is most of what keeps the wrapper's start-up small next to a cached build.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { build } from 'esbuild';
 
+import { ID_PLACEHOLDER, stampBundle } from '../dist/cli/code-cache.js';
+
 const OUT = 'dist/bin';
 const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-const id = randomBytes(16).toString('hex');
 
 fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
@@ -114,7 +114,8 @@ await build({
   },
   banner: {
     js: [
-      `// ona-build bundle ${id}`,
+      // Replaced below by the digest of what follows it: same length, so the source map holds.
+      ID_PLACEHOLDER,
       "var __onaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
     ].join('\n'),
   },
@@ -129,6 +130,8 @@ await build({
   external: ['cpu-features', '*.node'],
 });
 
+const cli = path.join(OUT, 'cli.js');
+fs.writeFileSync(cli, stampBundle(fs.readFileSync(cli, 'utf8')));
 fs.chmodSync(path.join(OUT, 'ona-build.js'), 0o755);
 
 // The cache holds what V8 compiled while the bundle ran the commands of a dry-run build.

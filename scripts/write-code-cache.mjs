@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 
-import { codeCachePath, wrapBundle } from '../dist/cli/code-cache.js';
+import { codeCachePath, sealCache, wrapBundle } from '../dist/cli/code-cache.js';
 
 const bundle = path.resolve(process.argv[2]);
 const source = fs.readFileSync(bundle, 'utf8');
@@ -41,7 +41,7 @@ process.env = {
 
 const script = new vm.Script(wrapBundle(source), { filename: bundle });
 process.on('exit', () => {
-  fs.writeFileSync(cacheFile, script.createCachedData());
+  fs.writeFileSync(cacheFile, sealCache(script.createCachedData()));
   fs.rmSync(work, { recursive: true, force: true });
 });
 

@@ -2,23 +2,59 @@ import vm from 'node:vm';
 
 import { describe, expect, it } from 'vitest';
 
-import { codeCachePath, wrapBundle } from './code-cache.js';
+import {
+  codeCachePath,
+  ID_PLACEHOLDER,
+  openCache,
+  sealCache,
+  stampBundle,
+  wrapBundle,
+} from './code-cache.js';
+
+const built = (body: string) => stampBundle(`${ID_PLACEHOLDER}\n${body}`);
 
 describe('codeCachePath', () => {
-  it('names the cache after the build id on the first line', () => {
-    const source = '// ona-build bundle 0123456789abcdef0123456789abcdef\nvar x = 1;\n';
+  it('names the cache after the digest on the first line, once it matches the rest', () => {
+    const source = built('var x = 1;\n');
 
-    expect(codeCachePath('/opt/ona/cli.js', source)).toBe(
-      '/opt/ona/cli.js.0123456789abcdef0123456789abcdef.cache',
-    );
+    const cache = codeCachePath('/opt/ona/cli.js', source);
+
+    expect(source.split('\n')[0]).toHaveLength(ID_PLACEHOLDER.length);
+    expect(cache).toMatch(/^\/opt\/ona\/cli\.js\.[0-9a-f]{32}\.cache$/);
+    expect(codeCachePath('/opt/ona/cli.js', built('var x = 2;\n'))).not.toBe(cache);
+  });
+
+  it('has no cache for a bundle edited after it was built, even to the same length', () => {
+    const source = built('var VERSION = "0.1.0";\n');
+
+    expect(codeCachePath('/opt/ona/cli.js', source.replace('0.1.0', '0.9.9'))).toBeUndefined();
   });
 
   it.each([
     ['no id line', 'var x = 1;\n'],
+    ['the placeholder', `${ID_PLACEHOLDER}\nvar x = 1;\n`],
     ['an id that is not hex', '// ona-build bundle ../../etc/passwd\n'],
-    ['an id on a later line', 'var x;\n// ona-build bundle 0123456789abcdef\n'],
   ])('has no cache for a bundle with %s', (_, source) => {
     expect(codeCachePath('/opt/ona/cli.js', source)).toBeUndefined();
+  });
+});
+
+describe('sealCache and openCache', () => {
+  const data = Buffer.from('cached bytecode, in reality much longer');
+
+  it('give back the data sealed', () => {
+    expect(openCache(sealCache(data))).toEqual(data);
+  });
+
+  it('refuse a cache with a changed bit, a cut-off end or no data at all', () => {
+    const sealed = sealCache(data);
+    const flipped = Buffer.from(sealed);
+    flipped[40] ^= 1;
+
+    expect(openCache(flipped)).toBeUndefined();
+    expect(openCache(sealed.subarray(0, sealed.length - 1))).toBeUndefined();
+    expect(openCache(sealed.subarray(0, 32))).toBeUndefined();
+    expect(openCache(Buffer.alloc(0))).toBeUndefined();
   });
 });
 

@@ -1,19 +1,58 @@
-// What the launcher and the build-time cache writer (scripts/bundle.mjs) must agree on: how the
-// bundle is wrapped for vm.Script, and where the code cache of one build of it lives.
+// What the launcher and the build-time cache writer (scripts/bundle.mjs) agree on: how the bundle
+// is wrapped for vm.Script, how a bundle names its code cache, and how a cache file is sealed.
+//
+// V8 checks little more than the source's length before it uses a code cache, and a damaged cache
+// can crash it or run wrong code. So the cache is tied to the bundle's content, and checked:
+// - the bundle's first line holds the SHA-256 of the rest of it, verified on every start, and
+//   its cache file is named after that; an edited bundle finds no cache;
+// - the cache file starts with the SHA-256 of what follows; a damaged cache is not used.
+
+import { createHash } from 'node:crypto';
 
 // CommonJS's own wrapper, so the bundle sees the usual module variables.
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const WRAP_TAIL = '\n});';
 
-/** First line of every bundle: `// ona-build bundle <id>`, the id fresh for each build. */
-const BUILD_ID = /^\/\/ ona-build bundle ([0-9a-f]{16,64})\n/;
+const ID_LINE = /^\/\/ ona-build bundle ([0-9a-f]{64})\n/;
+const DIGEST_BYTES = 32;
+
+/** The first line of a bundle whose id is still to be filled in (same length as the real one). */
+export const ID_PLACEHOLDER = `// ona-build bundle ${'0'.repeat(64)}`;
 
 export function wrapBundle(source: string): string {
   return WRAP_HEAD + source + WRAP_TAIL;
 }
 
-/** `<bundle>.<id>.cache`, or undefined for a bundle without a build id. */
+/** `source` (which starts with the placeholder line) with its id filled in. */
+export function stampBundle(source: string): string {
+  const body = source.slice(ID_PLACEHOLDER.length + 1);
+  return `// ona-build bundle ${sha256(body).toString('hex')}\n${body}`;
+}
+
+/**
+ * `<bundle>.<id>.cache` for a bundle whose first line holds the digest of the rest of it;
+ * undefined for any other bundle (no id, or edited since it was built).
+ */
 export function codeCachePath(bundle: string, source: string): string | undefined {
-  const id = BUILD_ID.exec(source)?.[1];
-  return id === undefined ? undefined : `${bundle}.${id}.cache`;
+  const match = ID_LINE.exec(source);
+  if (!match || sha256(source.slice(match[0].length)).toString('hex') !== match[1]) {
+    return undefined;
+  }
+  return `${bundle}.${match[1].slice(0, 32)}.cache`;
+}
+
+/** Cache data as written to its file: its digest first. */
+export function sealCache(data: Buffer): Buffer {
+  return Buffer.concat([sha256(data), data]);
+}
+
+/** The cache data in a file written by sealCache; undefined if it is damaged. */
+export function openCache(file: Buffer): Buffer | undefined {
+  const data = file.subarray(DIGEST_BYTES);
+  const intact = file.length > DIGEST_BYTES && sha256(data).equals(file.subarray(0, DIGEST_BYTES));
+  return intact ? data : undefined;
+}
+
+function sha256(data: string | Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
 }

@@ -2,16 +2,16 @@
 // for it, written at build time. Compiling the bundle's code from source took ~50 ms of every run,
 // most of what the wrapper adds to a cached build apart from Node's own start-up.
 //
-// The cache is only an accelerator. Each build of the bundle has its own id, which names its cache
-// file, so a cache can never be paired with another bundle (V8 checks little more than the source
-// length). A missing, unreadable or rejected cache (another Node version) just means compiling.
+// The cache is only an accelerator, checked before use (see code-cache.ts): it must belong to
+// this very content of the bundle, and be intact. A missing, damaged, unmatched or rejected cache
+// (another Node version, V8 flags in NODE_OPTIONS) just means compiling as the bundle runs.
 
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
-import { codeCachePath, wrapBundle } from './code-cache.js';
+import { codeCachePath, openCache, wrapBundle } from './code-cache.js';
 
 const bundle = path.join(__dirname, 'cli.js');
 const source = readBundle(bundle);
@@ -48,7 +48,7 @@ function readBundle(file: string): string {
 function readCache(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;
   try {
-    return fs.readFileSync(file);
+    return openCache(fs.readFileSync(file));
   } catch {
     return undefined;
   }

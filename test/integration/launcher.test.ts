@@ -9,7 +9,7 @@ import vm from 'node:vm';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { codeCachePath, wrapBundle } from '../../src/cli/code-cache.js';
+import { codeCachePath, openCache, wrapBundle } from '../../src/cli/code-cache.js';
 import { CLI } from '../helpers/cli.js';
 
 const BIN = path.dirname(CLI);
@@ -48,19 +48,18 @@ describe('the launcher', () => {
     expect(cache).toBeDefined();
     const script = new vm.Script(wrapBundle(source), {
       filename: bundle,
-      cachedData: fs.readFileSync(cache!),
+      cachedData: openCache(fs.readFileSync(cache!)),
     });
     expect(script.cachedDataRejected).toBe(false);
   });
 
-  it('ignores the cache of another build, even of the same length', () => {
-    const { dir, bundle, source, cache } = copyBin();
-    const id = path.basename(cache).split('.')[2];
-    const otherId = id.replace(/./g, (c) => (c === 'a' ? 'b' : 'a'));
-    fs.writeFileSync(bundle, source.replace(id, otherId));
+  it('ignores its cache once the bundle is edited, even to the same length', () => {
+    const { dir, bundle, source } = copyBin();
+    const edited = source.replace(`"${version}"`, `"${'9'.repeat(version.length)}"`);
+    expect(edited).not.toBe(source);
+    fs.writeFileSync(bundle, edited);
 
-    expect(fs.existsSync(codeCachePath(bundle, source.replace(id, otherId))!)).toBe(false);
-    expect(runVersion(dir).trim()).toBe(version);
+    expect(runVersion(dir).trim()).toBe('9'.repeat(version.length));
   });
 
   it('runs without a cache, and with a garbage one', () => {
@@ -70,6 +69,16 @@ describe('the launcher', () => {
     expect(runVersion(dir).trim()).toBe(version);
 
     fs.writeFileSync(cache, Buffer.alloc(4096, 7));
+    expect(runVersion(dir).trim()).toBe(version);
+  });
+
+  it('does not use a cache with one bit changed', () => {
+    const { dir, cache } = copyBin();
+    const damaged = fs.readFileSync(cache);
+    damaged[damaged.length >> 1] ^= 1;
+    fs.writeFileSync(cache, damaged);
+
+    expect(openCache(damaged)).toBeUndefined();
     expect(runVersion(dir).trim()).toBe(version);
   });
 
