@@ -7,7 +7,7 @@ import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
 import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor } from '../signals.js';
-import { builderKindEnv, detectBuilder, type Builder } from './builder.js';
+import { builderKindEnv, detectBuilder, namedClient, type Builder } from './builder.js';
 import { builderEnv } from './builder-env.js';
 import { diagnoseFailure } from './diagnose.js';
 import { readPassthrough, type PassthroughInfo } from './passthrough.js';
@@ -44,7 +44,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const info = readPassthrough(options.passthrough);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
-  const named = options.docker ?? env.ONA_BUILD_DOCKER;
+  const named = namedClient(env, options.docker);
   const docker = named ?? 'docker';
   const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
   const builder = detectBuilder({

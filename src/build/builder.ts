@@ -60,6 +60,14 @@ function missingClient(docker: string): DockerUnavailableError {
   );
 }
 
+/**
+ * The docker client the caller named: an explicit option, else ONA_BUILD_DOCKER. An empty value
+ * counts as unset, as a shell's `ONA_BUILD_DOCKER=` means.
+ */
+export function namedClient(env: NodeJS.ProcessEnv, explicit?: string): string | undefined {
+  return explicit || env.ONA_BUILD_DOCKER || undefined;
+}
+
 /** The argv that runs a build of the given kind. */
 export function builderArgv(builder: Builder, args: readonly string[]): string[] {
   const head = builder.kind === 'buildx' ? ['buildx', 'build'] : ['build'];

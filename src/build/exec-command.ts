@@ -13,6 +13,7 @@ import { shimScript } from '../exec-shim/shim-script.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import { exitCodeFor } from '../signals.js';
 import { planSecretMounts, secretFlags } from './plan.js';
+import { namedClient } from './builder.js';
 import { runBuilder } from './run-builder.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
 
@@ -25,7 +26,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const { env, logger } = options;
   if (options.command.length === 0) throw new UsageError('exec needs a command after --');
 
-  const realDocker = findExecutable(options.docker ?? env.ONA_BUILD_DOCKER ?? 'docker', env);
+  const realDocker = findExecutable(namedClient(env, options.docker) ?? 'docker', env);
   const { secrets, root } = await prepareSecrets(options);
 
   return withRunDir(root, logger, async (dir) => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 import type { Argv } from 'yargs';
 
-import { detectBuilder } from '../build/builder.js';
+import { detectBuilder, namedClient } from '../build/builder.js';
 import { builderEnv } from '../build/builder-env.js';
 import { loadMasterKey, MASTER_KEY_ENV } from '../crypto/master-key.js';
 import { spawnChecked } from '../exec.js';
@@ -51,7 +51,7 @@ function doctorChecks(
   paths: { storePath: string; keyFile: string; tmpdir?: string },
 ): Check[] {
   const { env, redactor } = context;
-  const docker = env.ONA_BUILD_DOCKER ?? 'docker';
+  const docker = namedClient(env) ?? 'docker';
   const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
 
   return [

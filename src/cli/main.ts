@@ -54,6 +54,9 @@ function parser(argv: string[]) {
       })
       .help()
       .version(VERSION)
+      // English whatever the locale: usage-message.ts recognises yargs' English messages to keep
+      // stray words (perhaps a pasted secret) out of them.
+      .locale('en')
       .wrap(100)
   );
 }

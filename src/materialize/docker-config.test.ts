@@ -198,6 +198,10 @@ describe('userDockerConfigDir', () => {
   ])('finds the config dir for %o at %s', (env, expected) => {
     expect(userDockerConfigDir(env)).toBe(expected);
   });
+
+  it('resolves a relative DOCKER_CONFIG against the current directory, as docker does', () => {
+    expect(userDockerConfigDir({ DOCKER_CONFIG: 'dc' })).toBe(path.join(process.cwd(), 'dc'));
+  });
 });
 
 describe('writeDockerConfig', () => {
@@ -260,6 +264,14 @@ describe('writeDockerConfig', () => {
       expect(fs.readlinkSync(path.join(dir, name))).toBe(path.join(userDir, name));
     },
   );
+
+  it('links from a relative DOCKER_CONFIG without leaving a dangling link', async () => {
+    const relative = path.relative(process.cwd(), userDir);
+    const { dir } = await writeDockerConfig(runDir, [], options({ DOCKER_CONFIG: relative }));
+
+    expect(fs.readlinkSync(path.join(dir, 'cli-plugins'))).toBe(path.join(userDir, 'cli-plugins'));
+    expect(fs.existsSync(path.join(dir, 'cli-plugins', 'docker-buildx'))).toBe(true);
+  });
 
   it('finds buildx through the linked cli-plugins', async () => {
     const { dir } = await writeDockerConfig(runDir, [], options({ DOCKER_CONFIG: userDir }));

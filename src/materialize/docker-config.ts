@@ -43,7 +43,10 @@ type DockerConfigJson = Record<string, unknown> & {
 
 /** The user's docker config dir, as the docker client finds it. */
 export function userDockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
+  // Absolute, as docker resolves a relative DOCKER_CONFIG against the current directory: links
+  // made to it from the temporary config must not dangle.
+  if (env.DOCKER_CONFIG) return path.resolve(env.DOCKER_CONFIG);
+  return path.join(env.HOME || os.homedir(), '.docker');
 }
 
 /** The config.json `auths` entry for one registry secret. */

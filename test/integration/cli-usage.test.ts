@@ -1,9 +1,12 @@
 // Usage mistakes change nothing and leak nothing: a mistyped flag, a value typed on the command
 // line, a bad --type or a missing --org all stop with exit 2 before the command runs.
 
+import path from 'node:path';
+
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createSandbox, runCli, setSecret, type Sandbox } from '../helpers/cli.js';
+import { createSandbox, REPO_ROOT, runCli, setSecret, type Sandbox } from '../helpers/cli.js';
 
 describe('usage errors', () => {
   let sandbox: Sandbox;
@@ -51,4 +54,28 @@ describe('usage errors', () => {
     expect(run.raw.includes('hunter2secret')).toBe(false);
     expect(await listing()).not.toContain('FOO');
   });
+
+  it.each(['de_DE.UTF-8', 'fr_FR.UTF-8', 'ja_JP.UTF-8'])(
+    'never repeats a stray word under LANG=%s, bundled or not',
+    async (lang) => {
+      const args = ['gc', 'hunter2secret'];
+      const env = { LANG: lang, LC_ALL: lang };
+      const unbundled = await execa(
+        process.execPath,
+        [path.join(REPO_ROOT, 'dist/cli/entry.js'), ...args],
+        {
+          env: { ...sandbox.env, ...env },
+          extendEnv: false,
+          reject: false,
+        },
+      );
+      const bundled = await runCli(sandbox, args, { env });
+
+      for (const run of [unbundled, bundled]) {
+        expect(run.exitCode).toBe(2);
+        expect(`${run.stdout}${run.stderr}`).not.toContain('hunter2secret');
+        expect(run.stderr).toContain('1 unexpected argument');
+      }
+    },
+  );
 });
