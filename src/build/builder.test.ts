@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { builderArgv, builderKindEnv, type Builder } from './builder.js';
+import { builderArgv, builderKindEnv, namedClient, type Builder } from './builder.js';
 
 describe('builderArgv', () => {
   it.each<[Builder, string[], string[]]>([
@@ -36,5 +36,17 @@ describe('builderKindEnv', () => {
     ['classic', { DOCKER_BUILDKIT: '1' }],
   ])('gives %s the environment %o', (kind, expected) => {
     expect(builderKindEnv({ docker: 'docker', kind })).toEqual(expected);
+  });
+});
+
+describe('namedClient', () => {
+  it.each<[NodeJS.ProcessEnv, string | undefined, string | undefined]>([
+    [{}, undefined, undefined],
+    [{ ONA_BUILD_DOCKER: '' }, undefined, undefined],
+    [{ ONA_BUILD_DOCKER: '/usr/bin/docker' }, undefined, '/usr/bin/docker'],
+    [{ ONA_BUILD_DOCKER: '/usr/bin/docker' }, '/opt/docker', '/opt/docker'],
+    [{ ONA_BUILD_DOCKER: '/usr/bin/docker' }, '', '/usr/bin/docker'],
+  ])('with %o and option %j names %j', (env, explicit, expected) => {
+    expect(namedClient(env, explicit)).toBe(expected);
   });
 });
