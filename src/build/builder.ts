@@ -6,7 +6,7 @@ import { DockerUnavailableError } from '../errors.js';
 import { spawnChecked } from '../exec.js';
 import type { Redactor } from '../redact/index.js';
 import { which } from '../which.js';
-import { findBuildxPlugin } from './buildx-plugin.js';
+import { locateBuildxPlugin } from './buildx-plugin.js';
 
 export type BuilderKind = 'buildx' | 'classic';
 
@@ -35,7 +35,8 @@ export interface DetectOptions {
 export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const { docker, env, guard } = options;
 
-  if (options.trustPluginFile && findBuildxPlugin(env)) {
+  const plugin = locateBuildxPlugin(env);
+  if (options.trustPluginFile && plugin?.usable) {
     if (!which(docker, env)) throw missingClient(docker);
     return { docker, kind: 'buildx' };
   }
@@ -48,6 +49,13 @@ export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const classic = await probe(docker, ['build', '--help'], classicEnv, guard);
   if (classic.ok && classic.output.includes('--secret')) return { docker, kind: 'classic' };
 
+  if (plugin) {
+    const what = plugin.usable ? 'does not work' : 'is not an executable file';
+    throw new DockerUnavailableError(
+      `${docker} cannot run the buildx plugin ${plugin.path}, which ${what} and hides any ` +
+        'other buildx: repair or remove it, or install buildx again',
+    );
+  }
   throw new DockerUnavailableError(
     `${docker} has neither the buildx plugin nor a built-in BuildKit client: install buildx ` +
       '(Debian: docker-buildx; Docker: docker-buildx-plugin)',

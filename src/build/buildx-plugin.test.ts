@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { Redactor } from '../redact/index.js';
 import { detectBuilder } from './builder.js';
-import { findBuildxPlugin } from './buildx-plugin.js';
+import { locateBuildxPlugin } from './buildx-plugin.js';
 
 let dir: string;
 
@@ -22,33 +22,45 @@ function writeFile(file: string, text: string, mode: number): string {
   return file;
 }
 
-describe('findBuildxPlugin', () => {
+describe('locateBuildxPlugin', () => {
+  const usable = (file: string) => ({ path: file, usable: true });
+
   it("finds the plugin in the user's docker config directory first", () => {
     const system = path.join(dir, 'system');
     writeFile(path.join(system, 'docker-buildx'), '', 0o755);
     const user = writeFile(path.join(dir, 'config', 'cli-plugins', 'docker-buildx'), '', 0o755);
 
-    const found = findBuildxPlugin({ DOCKER_CONFIG: path.join(dir, 'config') }, [system]);
+    const found = locateBuildxPlugin({ DOCKER_CONFIG: path.join(dir, 'config') }, [system]);
 
-    expect(found).toBe(user);
+    expect(found).toEqual(usable(user));
   });
 
   it('falls back to ~/.docker, then to the system directories in order', () => {
     const first = path.join(dir, 'first');
     const second = writeFile(path.join(dir, 'second', 'docker-buildx'), '', 0o755);
 
-    expect(findBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toBe(second);
+    expect(locateBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toEqual(
+      usable(second),
+    );
 
     const home = writeFile(path.join(dir, '.docker', 'cli-plugins', 'docker-buildx'), '', 0o755);
-    expect(findBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toBe(home);
+    expect(locateBuildxPlugin({ HOME: dir }, [first, path.dirname(second)])).toEqual(usable(home));
   });
 
-  it('ignores a file that is not executable, and a directory with the name', () => {
-    writeFile(path.join(dir, 'a', 'docker-buildx'), '', 0o644);
-    fs.mkdirSync(path.join(dir, 'b', 'docker-buildx'), { recursive: true });
+  it('reports a first match that is not an executable file as unusable: it hides the rest', () => {
+    const broken = writeFile(path.join(dir, '.docker', 'cli-plugins', 'docker-buildx'), '', 0o644);
+    const good = writeFile(path.join(dir, 'system', 'docker-buildx'), '', 0o755);
 
-    const dirs = [path.join(dir, 'a'), path.join(dir, 'b')];
-    expect(findBuildxPlugin({ HOME: dir }, dirs)).toBeUndefined();
+    const found = locateBuildxPlugin({ HOME: dir }, [path.dirname(good)]);
+
+    expect(found).toEqual({ path: broken, usable: false });
+  });
+
+  it('reports a directory with the name as unusable, and nothing when there is none', () => {
+    fs.mkdirSync(path.join(dir, 'a', 'docker-buildx'), { recursive: true });
+
+    expect(locateBuildxPlugin({ HOME: dir }, [path.join(dir, 'a')])?.usable).toBe(false);
+    expect(locateBuildxPlugin({ HOME: dir }, [path.join(dir, 'b')])).toBeUndefined();
   });
 });
 
@@ -98,5 +110,17 @@ describe('detectBuilder', () => {
     await expect(
       detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true }),
     ).rejects.toThrow('docker client not found (docker)');
+  });
+
+  it('names a broken plugin that hides any other buildx, when nothing else works', async () => {
+    const broken = writeFile(path.join(dir, 'config', 'cli-plugins', 'docker-buildx'), '', 0o644);
+    writeFile(path.join(dir, 'bin', 'docker'), '#!/bin/sh\nexit 1\n', 0o755);
+    const env = { PATH: path.join(dir, 'bin'), DOCKER_CONFIG: path.join(dir, 'config') };
+
+    const detected = detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true });
+
+    await expect(detected).rejects.toThrow(
+      `docker cannot run the buildx plugin ${broken}, which is not an executable file`,
+    );
   });
 });

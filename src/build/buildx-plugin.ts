@@ -3,6 +3,7 @@
 // cli-plugins/manager). Asking `docker buildx version` instead costs three program start-ups on
 // every build, which was the largest single part of the wrapper's overhead on a cached build.
 
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { userDockerConfigDir } from '../materialize/docker-config.js';
@@ -15,16 +16,33 @@ export const SYSTEM_PLUGIN_DIRS = [
   '/usr/libexec/docker/cli-plugins',
 ] as const;
 
+export interface BuildxPlugin {
+  readonly path: string;
+  /** An executable regular file. Anything else there still hides the plugins after it. */
+  readonly usable: boolean;
+}
+
 /**
- * The path of an executable `docker-buildx` in the docker CLI's plugin directories, or undefined.
+ * The `docker-buildx` the docker CLI would pick: the first one in its plugin directories,
+ * whatever it is, as docker takes the first and does not look further when that one is broken.
  * Directories named only in config.json (`cliPluginsExtraDirs`) are not read: a plugin there is
  * found by asking the client instead.
  */
-export function findBuildxPlugin(
+export function locateBuildxPlugin(
   env: NodeJS.ProcessEnv,
   systemDirs: readonly string[] = SYSTEM_PLUGIN_DIRS,
-): string | undefined {
+): BuildxPlugin | undefined {
   const dirs = [path.join(userDockerConfigDir(env), 'cli-plugins'), ...systemDirs];
+  const found = dirs.map((dir) => path.join(dir, 'docker-buildx')).find(exists);
 
-  return dirs.map((dir) => path.join(dir, 'docker-buildx')).find(isExecutableFile);
+  return found === undefined ? undefined : { path: found, usable: isExecutableFile(found) };
+}
+
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

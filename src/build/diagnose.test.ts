@@ -21,6 +21,26 @@ function plan(overrides: Partial<BuildPlan> = {}): BuildPlan {
 }
 
 describe('diagnoseFailure', () => {
+  it.each([
+    'unknown command: docker buildx\n',
+    "docker: 'buildx' is not a docker command.\nSee 'docker --help'\n",
+    "unknown flag: --secret\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help'\n",
+  ])('names the buildx plugin file that docker could not run, for %j', (output) => {
+    const buildxPlugin = { path: '/home/ana/.docker/cli-plugins/docker-buildx', usable: false };
+
+    expect(diagnoseFailure(output, plan(), { buildxPlugin })).toEqual([
+      'docker could not run its buildx plugin /home/ana/.docker/cli-plugins/docker-buildx; ' +
+        'that file hides any other buildx: repair or remove it, or install buildx again',
+    ]);
+    expect(diagnoseFailure(output, plan())[0]).toContain('docker has no working buildx plugin');
+  });
+
+  it('says nothing of buildx when the classic builder ran', () => {
+    const classic = plan({ builder: { docker: 'docker', kind: 'classic' } });
+
+    expect(diagnoseFailure('unknown command: docker buildx\n', classic)).toEqual([]);
+  });
+
   it('names the scope of a registry credential that was refused', () => {
     const output =
       '#3 ERROR: pulling from host localhost:5000 failed with status code [manifests 1]: ' +

@@ -3,6 +3,7 @@
 // not read its secret mount. Hints never contain values: they are built from plan data only.
 
 import { describeScope } from '../secrets/validate.js';
+import type { BuildxPlugin } from './buildx-plugin.js';
 import type { BuildPlan } from './plan.js';
 
 const REFUSAL = /401 Unauthorized|403 Forbidden|unauthorized|authentication required|denied/i;
@@ -11,12 +12,45 @@ const PULL_HOST = /pulling from host (\S+)/;
 const PERMISSION_DENIED = /'?([^\s:'"]+)'?: Permission denied/g;
 
 const FRONTEND = /resolve image config for (\S+?):?\s*$/m;
+// What docker clients print when they have no working buildx plugin. Given flags, docker 28 takes
+// them as its own and prints its top-level usage instead of naming the command.
+const NO_BUILDX = new RegExp(
+  [
+    'unknown command: docker buildx',
+    "'buildx' is not a docker command",
+    'unknown flag: --secret[\\s\\S]*Usage:\\s+docker \\[OPTIONS\\] COMMAND',
+  ].join('|'),
+);
 
-export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
+export interface FailureContext {
+  /** The buildx plugin docker would run, found before the build. */
+  readonly buildxPlugin?: BuildxPlugin;
+}
+
+export function diagnoseFailure(
+  output: string,
+  plan: BuildPlan,
+  context: FailureContext = {},
+): string[] {
   return [
+    ...pluginHints(output, plan, context),
     ...frontendHints(output, plan),
     ...registryHints(output, plan),
     ...permissionHints(output, plan),
+  ];
+}
+
+/** docker found no working buildx: say which file it tried, since that one hides the others. */
+function pluginHints(output: string, plan: BuildPlan, context: FailureContext): string[] {
+  if (plan.builder.kind !== 'buildx' || !NO_BUILDX.test(output)) return [];
+
+  const plugin = context.buildxPlugin;
+  return [
+    plugin
+      ? `${plan.builder.docker} could not run its buildx plugin ${plugin.path}; that file hides ` +
+        'any other buildx: repair or remove it, or install buildx again'
+      : `${plan.builder.docker} has no working buildx plugin: install buildx ` +
+        '(Debian: docker-buildx; Docker: docker-buildx-plugin)',
   ];
 }
 
