@@ -11,7 +11,7 @@ import { builderKindEnv, detectBuilder, namedClient, type Builder } from './buil
 import { builderEnv } from './builder-env.js';
 import { locateBuildxPlugin } from './buildx-plugin.js';
 import { diagnoseFailure } from './diagnose.js';
-import { readPassthrough, type PassthroughInfo } from './passthrough.js';
+import { checkLocalContext, readPassthrough, type PassthroughInfo } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
@@ -43,6 +43,7 @@ export interface BuildOptions extends SessionOptions {
 export async function runBuild(options: BuildOptions): Promise<number> {
   const { env } = options;
   const info = readPassthrough(options.passthrough);
+  checkLocalContext(info);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../errors.js';
-import { readPassthrough } from './passthrough.js';
+import { checkLocalContext, readPassthrough } from './passthrough.js';
 
 describe('readPassthrough', () => {
   it.each<[string, string[], string, string | undefined]>([
@@ -73,5 +73,30 @@ describe('readPassthrough', () => {
 
     expect(info.context).toBe('--secret');
     expect(info.userSecretIds).toEqual([]);
+  });
+});
+
+describe('checkLocalContext', () => {
+  const info = (context: string) => ({ context, userSecretIds: [] });
+
+  it('refuses a local context that does not exist, as a usage error', () => {
+    const missing = `/tmp/ona-missing-${process.pid}-${Date.now()}/ctx`;
+
+    expect(() => checkLocalContext(info(missing))).toThrow(
+      `the build context ${missing} does not exist`,
+    );
+    expect(() => checkLocalContext(info(missing))).toThrow(UsageError);
+  });
+
+  it.each([
+    '.',
+    '/',
+    '-',
+    'https://github.com/acme/web.git#main',
+    'git://example.com/web',
+    'git@github.com:acme/web.git',
+    'github.com/acme/web',
+  ])('accepts %s', (context) => {
+    expect(() => checkLocalContext(info(context))).not.toThrow();
   });
 });

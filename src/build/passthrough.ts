@@ -1,6 +1,8 @@
 // Reads the `docker buildx build` options ona-build passes through untouched, to find what it
 // needs to know (context, Dockerfile, user-given --secret ids) without changing any of them.
 
+import fs from 'node:fs';
+
 import { UsageError } from '../errors.js';
 import { VALUE_FLAGS } from './buildx-flags.js';
 
@@ -43,6 +45,25 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     throw new UsageError(`build needs exactly one build context (PATH, URL or -); got ${found}`);
   }
   return { context: positionals[0], dockerfile, userSecretIds };
+}
+
+/**
+ * A local build context must exist: buildx would only fail later, with exit 1 like a failed
+ * build. Remote contexts (URLs, git addresses) and stdin (`-`) are the builder's business.
+ */
+export function checkLocalContext(info: PassthroughInfo): void {
+  if (!isLocalContext(info.context) || fs.existsSync(info.context)) return;
+  throw new UsageError(`the build context ${info.context} does not exist`);
+}
+
+/** What buildx takes for a path rather than a URL, a git address or stdin. */
+export function isLocalContext(context: string): boolean {
+  return !(
+    context === '-' ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(context) ||
+    context.startsWith('git@') ||
+    context.startsWith('github.com/')
+  );
 }
 
 /**

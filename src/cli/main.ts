@@ -15,12 +15,13 @@ import * as gc from './gc.js';
 import * as plan from './plan.js';
 import * as scan from './scan.js';
 import * as secret from './secret.js';
+import { bindOptionalValues } from './optional-values.js';
 import { safeUsageMessage } from './usage-message.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
   try {
-    await parser(argv).parseAsync();
+    await parser(bindOptionalValues(argv)).parseAsync();
   } catch (error) {
     // Only yargs' own failures get here: command handlers report their errors themselves.
     const message = error instanceof Error ? error.message : String(error);
