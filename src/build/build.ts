@@ -135,7 +135,7 @@ async function buildInRunDir(
     );
   }
   staleness.commit();
-  if (scan && scanMode !== 'off') await scanBuildResult(scan, secrets, scanMode, logger);
+  if (scan && scanMode !== 'off') await scanBuildResult(scan, secrets, scanMode, logger, env);
   return 0;
 }
 

@@ -44,6 +44,7 @@ export async function scanBuildResult(
   secrets: readonly Secret[],
   mode: Exclude<ScanMode, 'off'>,
   logger: Logger,
+  env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const result = target.read();
   if (!result) {
@@ -60,7 +61,7 @@ export async function scanBuildResult(
   }));
   const report =
     'image' in result
-      ? await scan.scanImage({ image: result.image, secrets: scanSecrets })
+      ? await scan.scanImage({ image: result.image, secrets: scanSecrets, env })
       : await scan.scanTarStream(fs.createReadStream(result.tarFile), scanSecrets);
 
   const lines = scan.formatReport(report);

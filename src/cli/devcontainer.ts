@@ -41,7 +41,7 @@ const buildCommand = {
         configFile: args.config,
         buildxArgs: (args.args ?? []).map(String),
         dockerClient: async () =>
-          new (await import('../docker/dockerode-client.js')).DockerodeClient(),
+          (await import('../docker/dockerode-client.js')).DockerodeClient.forEnv(context.env),
       });
     } finally {
       signals.dispose();

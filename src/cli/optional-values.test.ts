@@ -4,10 +4,22 @@ import { bindOptionalValues } from './optional-values.js';
 
 describe('bindOptionalValues', () => {
   it.each([
-    [['build', '--scan-leaks', '.'], ['build', '--scan-leaks=warn', '.']],
-    [['build', '.', '--scan-leaks'], ['build', '.', '--scan-leaks=warn']],
-    [['build', '--scan-leaks', 'fail', '.'], ['build', '--scan-leaks', 'fail', '.']],
-    [['build', '--scan-leaks=off', '.'], ['build', '--scan-leaks=off', '.']],
+    [
+      ['build', '--scan-leaks', '.'],
+      ['build', '--scan-leaks=warn', '.'],
+    ],
+    [
+      ['build', '.', '--scan-leaks'],
+      ['build', '.', '--scan-leaks=warn'],
+    ],
+    [
+      ['build', '--scan-leaks', 'fail', '.'],
+      ['build', '--scan-leaks', 'fail', '.'],
+    ],
+    [
+      ['build', '--scan-leaks=off', '.'],
+      ['build', '--scan-leaks=off', '.'],
+    ],
     [
       ['exec', '--org', 'a', '--', 'tool', '--scan-leaks', 'x'],
       ['exec', '--org', 'a', '--', 'tool', '--scan-leaks', 'x'],

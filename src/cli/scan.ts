@@ -28,6 +28,7 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const scan = await import('../scan/index.js');
   const report = await scan.scanImage({
     image: args.image,
+    env: context.env,
     secrets: secrets.map((s) => ({
       name: s.name,
       scope: s.scope,

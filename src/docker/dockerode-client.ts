@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 
 import { DockerUnavailableError, OnaBuildError } from '../errors.js';
 import type { DockerClient, RegistryAuth } from './docker-client.js';
+import { engineOptions } from './engine-endpoint.js';
 
 interface ProgressRecord {
   readonly error?: string;
@@ -18,6 +19,11 @@ export class DockerodeClient implements DockerClient {
 
   constructor(docker = new Docker()) {
     this.docker = docker;
+  }
+
+  /** A client for the engine the docker CLI would use with `env` (see engine-endpoint.ts). */
+  static forEnv(env: NodeJS.ProcessEnv): DockerodeClient {
+    return new DockerodeClient(new Docker(engineOptions(env)));
   }
 
   async pull(image: string, auth?: RegistryAuth): Promise<string | undefined> {

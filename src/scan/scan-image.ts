@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 
 import Dockerode from 'dockerode';
 
+import { engineOptions } from '../docker/engine-endpoint.js';
 import { DockerUnavailableError, OnaBuildError } from '../errors.js';
 import { scanTarStream } from './scan-tar.js';
 import type { ScanReport, ScanSecret } from './types.js';
@@ -13,12 +14,13 @@ export interface ScanImageOptions {
   /** A name, `name:tag`, or id of an image in the local engine. */
   readonly image: string;
   readonly secrets: readonly ScanSecret[];
-  /** The engine to export from; the default one (DOCKER_HOST or the local socket) otherwise. */
+  /** The engine to export from; otherwise the one the docker CLI would use with `env`. */
   readonly docker?: Dockerode;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function scanImage(options: ScanImageOptions): Promise<ScanReport> {
-  const docker = options.docker ?? new Dockerode();
+  const docker = options.docker ?? new Dockerode(engineOptions(options.env ?? process.env));
   const exported = await exportImage(docker, options.image);
 
   const report = await scanTarStream(exported, options.secrets);

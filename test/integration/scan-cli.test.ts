@@ -1,6 +1,9 @@
 // `build --scan-leaks` and `ona-build scan` through the CLI on the real engine (C11): secrets
 // copied into layers are reported by name, scope and path, never by value; a clean image passes.
 
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -51,6 +54,22 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
     );
     expect(run.stderr).toMatch(/leak: signing_key .* as base64 .* at \/signing.b64/);
     for (const [, , value] of SECRETS) expect(run.raw.includes(value)).toBe(false);
+  });
+
+  it('scans in the engine of the current docker context, as the build used', async () => {
+    const config = path.join(sandbox.dir, 'context-config');
+    const docker = (...args: string[]) =>
+      execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: config } });
+    docker('context', 'create', 'ona-it-local', '--docker', 'host=unix:///var/run/docker.sock');
+    docker('context', 'create', 'ona-it-gone', '--docker', `host=unix://${sandbox.dir}/gone.sock`);
+
+    const env = (name: string) => ({ env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: name } });
+    const local = await runCli(sandbox, ['scan', leakyTag, ...PROJECT], env('ona-it-local'));
+    const gone = await runCli(sandbox, ['scan', leakyTag, ...PROJECT], env('ona-it-gone'));
+
+    expect(local.exitCode).toBe(8);
+    expect(gone.exitCode).toBe(6);
+    expect(gone.stderr).toContain(`cannot reach the engine to export ${leakyTag}`);
   });
 
   it('scans an image in the engine with ona-build scan', async () => {
