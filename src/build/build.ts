@@ -53,7 +53,8 @@ export async function runBuild(options: BuildOptions): Promise<number> {
     docker,
     env: userEnv,
     guard: options.redactor,
-    trustPluginFile: named === undefined,
+    dockerCli: named === undefined,
+    trustPluginFile: true,
   });
   builder.catch(() => undefined);
 

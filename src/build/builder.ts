@@ -25,9 +25,14 @@ export interface DetectOptions {
   readonly env: Record<string, string>;
   readonly guard: Redactor;
   /**
-   * The client is the docker CLI itself (not one named by ONA_BUILD_DOCKER): a buildx plugin in
-   * its plugin directories then settles the question without running the client. A plugin that
-   * is present but broken fails the build with docker's own message, as it would for the user.
+   * The client is the docker CLI itself, not one named by ONA_BUILD_DOCKER: the CLI's plugin
+   * directories then say which buildx it would run, and name a broken one.
+   */
+  readonly dockerCli?: boolean;
+  /**
+   * With dockerCli, a usable buildx plugin file settles the question without running the client.
+   * A plugin that is present but fails anyway fails the build with docker's own message, as it
+   * would for the user, and a hint names the file.
    */
   readonly trustPluginFile?: boolean;
 }
@@ -35,7 +40,7 @@ export interface DetectOptions {
 export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const { docker, env, guard } = options;
 
-  const plugin = locateBuildxPlugin(env);
+  const plugin = options.dockerCli ? locateBuildxPlugin(env) : undefined;
   if (options.trustPluginFile && plugin?.usable) {
     if (!which(docker, env)) throw missingClient(docker);
     return { docker, kind: 'buildx' };

@@ -88,7 +88,13 @@ describe('detectBuilder', () => {
     const client = recordingClient();
     const env = withPlugin() as Record<string, string>;
 
-    const builder = await detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true });
+    const builder = await detectBuilder({
+      docker: 'docker',
+      env,
+      guard,
+      dockerCli: true,
+      trustPluginFile: true,
+    });
 
     expect(builder).toEqual({ docker: 'docker', kind: 'buildx' });
     expect(client.runs()).toEqual([]);
@@ -108,7 +114,7 @@ describe('detectBuilder', () => {
     const env = withPlugin() as Record<string, string>;
 
     await expect(
-      detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true }),
+      detectBuilder({ docker: 'docker', env, guard, dockerCli: true, trustPluginFile: true }),
     ).rejects.toThrow('docker client not found (docker)');
   });
 
@@ -117,7 +123,13 @@ describe('detectBuilder', () => {
     writeFile(path.join(dir, 'bin', 'docker'), '#!/bin/sh\nexit 1\n', 0o755);
     const env = { PATH: path.join(dir, 'bin'), DOCKER_CONFIG: path.join(dir, 'config') };
 
-    const detected = detectBuilder({ docker: 'docker', env, guard, trustPluginFile: true });
+    const detected = detectBuilder({
+      docker: 'docker',
+      env,
+      guard,
+      dockerCli: true,
+      trustPluginFile: true,
+    });
 
     await expect(detected).rejects.toThrow(
       `docker cannot run the buildx plugin ${broken}, which is not an executable file`,

@@ -49,7 +49,11 @@ export function checkStaleness(options: StalenessOptions): StalenessResult {
   return { flags: reactToChange(changed, options), commit };
 }
 
-function reactToChange(changed: string[], options: StalenessOptions): string[] {
+function reactToChange(allChanged: string[], options: StalenessOptions): string[] {
+  // A changed secret that no step mounts cannot be in any cached step: nothing to say or do.
+  const changed = allChanged.filter((id) => options.stagesMounting?.([id])?.length !== 0);
+  if (changed.length === 0) return [];
+
   const stages = options.stagesMounting?.(changed);
   const names = changed.join(', ');
 

@@ -51,7 +51,8 @@ function doctorChecks(
   paths: { storePath: string; keyFile: string; tmpdir?: string },
 ): Check[] {
   const { env, redactor } = context;
-  const docker = namedClient(env) ?? 'docker';
+  const named = namedClient(env);
+  const docker = named ?? 'docker';
   const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
 
   return [
@@ -78,7 +79,9 @@ function doctorChecks(
     {
       name: 'builder',
       run: async () => {
-        const found = await detectBuilder({ docker, env: userEnv, guard: redactor });
+        // Always asks the client: the point is to see that it really works.
+        const dockerCli = named === undefined;
+        const found = await detectBuilder({ docker, env: userEnv, guard: redactor, dockerCli });
         return found.kind === 'buildx'
           ? `buildx plugin (${docker} buildx build)`
           : `classic BuildKit client (DOCKER_BUILDKIT=1 ${docker} build); buildx is recommended`;

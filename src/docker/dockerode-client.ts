@@ -46,7 +46,7 @@ export class DockerodeClient implements DockerClient {
     });
 
     const inspected = await this.docker.getImage(image).inspect();
-    return inspected.RepoDigests?.[0];
+    return digestFor(image, inspected.RepoDigests ?? []);
   }
 
   async exportImage(image: string): Promise<Readable> {
@@ -61,4 +61,27 @@ function pullError(image: string, error: unknown): OnaBuildError {
   }
   const message = error instanceof Error ? error.message : String(error);
   return new OnaBuildError(`pulling ${image} failed: ${message}`, 'PULL', 1, { cause: error });
+}
+
+/**
+ * The repository digest of `image` among an image's digests: the same content can also be known
+ * under other repositories, and the first digest listed may name one of those.
+ */
+export function digestFor(image: string, repoDigests: readonly string[]): string | undefined {
+  const repository = normalized(repositoryOf(image));
+  return repoDigests.find(
+    (digest) => normalized(digest.slice(0, digest.lastIndexOf('@'))) === repository,
+  );
+}
+
+/** Docker Hub names are written several ways: `docker.io/library/node` is `node`. */
+function normalized(repository: string): string {
+  return repository.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/** `host:5000/a/b:tag` → `host:5000/a/b`; `a/b@sha256:…` → `a/b`. A port is not a tag. */
+function repositoryOf(image: string): string {
+  const untagged = image.includes('@') ? image.slice(0, image.indexOf('@')) : image;
+  const lastColon = untagged.lastIndexOf(':');
+  return lastColon > untagged.lastIndexOf('/') ? untagged.slice(0, lastColon) : untagged;
 }

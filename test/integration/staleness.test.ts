@@ -53,4 +53,15 @@ describe.runIf(requireEngine())('secrets that change under the build cache', () 
     expect(rebuilt.stderr).not.toMatch(STEP);
     expect(after.stderr).not.toContain('secrets changed');
   });
+
+  it('says nothing when only a secret no step mounts has changed', async () => {
+    await setSecret(sandbox, ['unmounted', ...PROJECT], 'first-unmounted-1');
+    await runCli(sandbox, BUILD);
+    await setSecret(sandbox, ['unmounted', ...PROJECT], 'second-unmounted-2');
+
+    const run = await runCli(sandbox, BUILD);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).not.toContain('secrets changed');
+  });
 });
