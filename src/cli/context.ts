@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
+import { UsageError } from '../errors.js';
 import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
 import { Redactor } from '../redact/index.js';
@@ -81,6 +82,9 @@ export function createContext(
     stderr: redactedOutput(process.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
     openSource() {
+      // yargs gives an option typed with no value the empty string.
+      if (args.store === '') throw new UsageError('--store needs a file');
+      if (args.keyFile === '') throw new UsageError('--key-file needs a file');
       const keyFile = args.keyFile ?? defaultKeyFile(env);
       const masterKey = loadMasterKey({ env, keyFile, create: true });
       source ??= SqliteStore.open({ path: storePath, masterKey });

@@ -47,12 +47,21 @@ export const handler = withContext<Args>(async (args, context) => {
 
   const label = `secret ${args.name} (${describeScope(scope)})`;
   const value = await readSecretValue(label, args.fromFile, process.stdin, context.stderr);
-  context.redactor.add([{ id: args.name, value, registryUser: registry?.username }]);
+  const skipped = context.redactor.add([
+    { id: args.name, value, registryUser: registry?.username },
+  ]);
 
   await context
     .openSource()
     .put({ name: args.name, type, scope, mount: args.mount, registry, value });
   context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
+  if (value.length === 0) {
+    context.logger.warn(
+      `${label} is empty (was the input empty?); BuildKit mounts no file for an empty secret`,
+    );
+  } else if (skipped.length > 0) {
+    context.logger.warn(`${label} is too short to be masked in build output; use a longer value`);
+  }
 });
 
 function inferType(args: Args): SecretType {

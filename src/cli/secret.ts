@@ -7,11 +7,16 @@ import * as resolve from './secret-resolve.js';
 import * as rm from './secret-rm.js';
 import * as set from './secret-set.js';
 
-export const command = 'secret <command>';
+export const command = 'secret';
 export const describe = 'Manage secrets in the store';
 
 export function builder(yargs: Argv) {
-  return yargs.command(set).command(list).command(rm).command(resolve).demandCommand(1);
+  return yargs
+    .command(set)
+    .command(list)
+    .command(rm)
+    .command(resolve)
+    .demandCommand(1, 'name a secret command: set, list, rm or resolve');
 }
 
 export function handler(): void {}

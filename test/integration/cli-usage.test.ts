@@ -30,6 +30,9 @@ describe('usage errors', () => {
     [['exec', '--org', 'acme', '--', 'sh', '-c', 'echo ran'], 'Missing required argument: project'],
     [['build', '--project', 'web', '.'], 'Missing required argument: org'],
     [['--log-level', 'bogus', 'gc'], 'Invalid values'],
+    [['secret'], 'name a secret command: set, list, rm or resolve'],
+    [['secret', 'frob'], '1 unexpected argument'],
+    [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [
       ['secret', 'set', 'reg', '--org', 'acme', '--registry', 'http://x/../y', '--username', 'u'],
       'give HOST or HOST:PORT, no path',

@@ -1,5 +1,6 @@
 // C08 on both sides of BuildKit's limit: 512,000 bytes reach the step whole on the real engine;
 // one byte more is refused when set, naming the secret, its scope and the limit, not the value.
+// At the other end, an empty or very short value is stored with a warning.
 
 import { randomBytes } from 'node:crypto';
 
@@ -39,5 +40,15 @@ describe.runIf(requireEngine())('secret size limit', () => {
     expect(run.stderr).toContain('512000');
     expect(run.stderr).not.toContain('xxxxxxxx');
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['', 'is empty (was the input empty?)'],
+    ['abc', 'is too short to be masked in build output'],
+  ])('stores %j with a warning that says what is wrong with it', async (value, warning) => {
+    const run = await runCli(sandbox, ['secret', 'set', 'odd', ...ORG], { input: value });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain(`warn: secret odd (organization acme) ${warning}`);
   });
 });
