@@ -206,8 +206,27 @@ export function now(): string {
 /** SQLite and file-system failures become a StoreError naming the store; bugs stay as they are. */
 export function toStoreError(error: unknown, file: string): unknown {
   if (error instanceof OnaBuildError) return error;
+  if (isDriverMissing(error)) {
+    return new StoreError(
+      'the SQLite driver (better-sqlite3) cannot be loaded, often after a Node.js upgrade: ' +
+        'reinstall ona-build, or run npm rebuild better-sqlite3 where it is installed',
+      'STORE_DRIVER',
+      { cause: error },
+    );
+  }
 
   const reason = error instanceof Database.SqliteError ? error.message : errorCode(error);
   if (reason === undefined) return error;
   return new StoreError(`cannot use secret store ${file}: ${reason}`, 'STORE', { cause: error });
+}
+
+/** better-sqlite3 loads its native part on first use; a missing or stale build fails there. */
+function isDriverMissing(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    code === 'ERR_DLOPEN_FAILED' ||
+    message.includes('Could not locate the bindings file') ||
+    message.includes('was compiled against a different Node.js version')
+  );
 }
