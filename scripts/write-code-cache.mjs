@@ -41,7 +41,7 @@ process.env = {
 
 const script = new vm.Script(wrapBundle(source), { filename: bundle });
 process.on('exit', () => {
-  fs.writeFileSync(cacheFile, sealCache(script.createCachedData()));
+  fs.writeFileSync(cacheFile, sealCache(script.createCachedData(), cacheFile));
   fs.rmSync(work, { recursive: true, force: true });
 });
 

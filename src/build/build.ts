@@ -15,6 +15,7 @@ import { checkLocalContext, readPassthrough, type PassthroughInfo } from './pass
 import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
+import { refuseUnredactableProgress } from './progress.js';
 import { findScript, ptyArgv, wantsPty } from './pty.js';
 import { scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
@@ -44,6 +45,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const { env } = options;
   const info = readPassthrough(options.passthrough);
   checkLocalContext(info);
+  refuseUnredactableProgress(options.passthrough, env);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);

@@ -54,6 +54,12 @@ async function pullImage(plan: ImagePlan, options: DevcontainerBuildOptions): Pr
   };
 
   const from = credential ? ` with ${credential.name} (${describeScope(credential.scope)})` : '';
+  if (options.dryRun) {
+    // The plan of an image configuration is its pull: say it, do not do it.
+    const planned = { image: plan.image, registry: host, credential: credential?.name ?? null };
+    options.stdout.write(`${JSON.stringify({ ...planned, pull: `would pull${from}` })}\n`);
+    return 0;
+  }
   options.logger.info(`pulling ${plan.image}${from}`);
   const digest = await (await options.dockerClient()).pull(plan.image, auth);
   options.stdout.write(`${JSON.stringify({ image: plan.image, digest: digest ?? null })}\n`);

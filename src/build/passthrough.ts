@@ -41,7 +41,8 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
   }
 
   if (positionals.length !== 1) {
-    const found = positionals.length === 0 ? 'none' : positionals.join(' ');
+    // Counted, not shown: a stray word may be a secret value typed where it does not belong.
+    const found = positionals.length === 0 ? 'none' : `${positionals.length} arguments`;
     throw new UsageError(`build needs exactly one build context (PATH, URL or -); got ${found}`);
   }
   return { context: positionals[0], dockerfile, userSecretIds };

@@ -5,18 +5,7 @@
 
 import { shQuote } from '../exec-shim/shim-script.js';
 import { which } from '../which.js';
-
-/** The progress mode the passthrough options ask for, if any. */
-export function progressMode(args: readonly string[]): string | undefined {
-  let mode: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') break;
-    if (arg === '--progress') mode = args[++i];
-    else if (arg.startsWith('--progress=')) mode = arg.slice('--progress='.length);
-  }
-  return mode;
-}
+import { progressMode } from './progress.js';
 
 /**
  * Use a pseudo-terminal when the user asked for `tty` progress, or left it to `auto` while sitting

@@ -41,20 +41,27 @@ describe('codeCachePath', () => {
 
 describe('sealCache and openCache', () => {
   const data = Buffer.from('cached bytecode, in reality much longer');
+  const path = `/opt/ona/cli.js.${'ab'.repeat(16)}.cache`;
 
   it('give back the data sealed', () => {
-    expect(openCache(sealCache(data))).toEqual(data);
+    expect(openCache(sealCache(data, path), path)).toEqual(data);
   });
 
   it('refuse a cache with a changed bit, a cut-off end or no data at all', () => {
-    const sealed = sealCache(data);
+    const sealed = sealCache(data, path);
     const flipped = Buffer.from(sealed);
     flipped[40] ^= 1;
 
-    expect(openCache(flipped)).toBeUndefined();
-    expect(openCache(sealed.subarray(0, sealed.length - 1))).toBeUndefined();
-    expect(openCache(sealed.subarray(0, 32))).toBeUndefined();
-    expect(openCache(Buffer.alloc(0))).toBeUndefined();
+    expect(openCache(flipped, path)).toBeUndefined();
+    expect(openCache(sealed.subarray(0, sealed.length - 1), path)).toBeUndefined();
+    expect(openCache(sealed.subarray(0, 32), path)).toBeUndefined();
+    expect(openCache(Buffer.alloc(0), path)).toBeUndefined();
+  });
+
+  it("refuse a cache renamed to another bundle's id", () => {
+    const other = `/opt/ona/cli.js.${'cd'.repeat(16)}.cache`;
+
+    expect(openCache(sealCache(data, path), other)).toBeUndefined();
   });
 });
 

@@ -5,7 +5,8 @@
 // can crash it or run wrong code. So the cache is tied to the bundle's content, and checked:
 // - the bundle's first line holds the SHA-256 of the rest of it, verified on every start, and
 //   its cache file is named after that; an edited bundle finds no cache;
-// - the cache file starts with the SHA-256 of what follows; a damaged cache is not used.
+// - the cache file starts with the SHA-256 of that id and what follows; a damaged cache, or one
+//   renamed to another bundle's id, is not used.
 
 import { createHash } from 'node:crypto';
 
@@ -41,16 +42,25 @@ export function codeCachePath(bundle: string, source: string): string | undefine
   return `${bundle}.${match[1].slice(0, 32)}.cache`;
 }
 
-/** Cache data as written to its file: its digest first. */
-export function sealCache(data: Buffer): Buffer {
-  return Buffer.concat([sha256(data), data]);
+/**
+ * Cache data as written to its file: first the digest of the bundle's id and the data, so a
+ * cache renamed to another bundle's id is refused as surely as a damaged one.
+ */
+export function sealCache(data: Buffer, cachePath: string): Buffer {
+  return Buffer.concat([sealOf(cachePath, data), data]);
 }
 
-/** The cache data in a file written by sealCache; undefined if it is damaged. */
-export function openCache(file: Buffer): Buffer | undefined {
+/** The cache data in a file written by sealCache for this path; undefined otherwise. */
+export function openCache(file: Buffer, cachePath: string): Buffer | undefined {
   const data = file.subarray(DIGEST_BYTES);
-  const intact = file.length > DIGEST_BYTES && sha256(data).equals(file.subarray(0, DIGEST_BYTES));
-  return intact ? data : undefined;
+  const seal = file.subarray(0, DIGEST_BYTES);
+  return file.length > DIGEST_BYTES && sealOf(cachePath, data).equals(seal) ? data : undefined;
+}
+
+/** The bundle id in the cache's file name, and the data. */
+function sealOf(cachePath: string, data: Buffer): Buffer {
+  const id = /\.([0-9a-f]{32})\.cache$/.exec(cachePath)?.[1] ?? '';
+  return createHash('sha256').update(id).update(data).digest();
 }
 
 function sha256(data: string | Buffer): Buffer {

@@ -48,7 +48,7 @@ function readBundle(file: string): string {
 function readCache(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;
   try {
-    return openCache(fs.readFileSync(file));
+    return openCache(fs.readFileSync(file), file);
   } catch {
     return undefined;
   }

@@ -48,6 +48,7 @@ function parser(argv: string[]) {
         1,
         'name a command: secret, build, plan, devcontainer, exec, scan, gc or doctor',
       )
+      .middleware(refuseRepeatedOptions, true)
       .strict()
       // Throwing stops yargs: a usage error must never let the command run anyway.
       .fail((message, error) => {
@@ -60,6 +61,31 @@ function parser(argv: string[]) {
       .locale('en')
       .wrap(100)
   );
+}
+
+// Options that take one value: given twice, yargs makes an array of them, which would reach the
+// store as a scope name (and an error message would print both values).
+const SINGLE_VALUE_OPTIONS = [
+  'org',
+  'project',
+  'user',
+  'service-account',
+  'store',
+  'key-file',
+  'log-level',
+  'log-format',
+  'type',
+  'mount',
+  'registry',
+  'username',
+  'from-file',
+  'tmpdir',
+  'scan-leaks',
+];
+
+function refuseRepeatedOptions(argv: Record<string, unknown>): void {
+  const repeated = SINGLE_VALUE_OPTIONS.find((name) => Array.isArray(argv[name]));
+  if (repeated) throw new UsageError(`--${repeated} was given more than once`);
 }
 
 interface UsageInternals {

@@ -10,6 +10,7 @@ import {
   normalizeRegistryHost,
 } from '../secrets/registry-host.js';
 import { describeScope } from '../secrets/validate.js';
+import { unexpectedArguments } from './usage-message.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { readSecretValue } from './read-value.js';
 import { scopeOptions, targetScope } from './scope-options.js';
@@ -38,6 +39,10 @@ export function builder(yargs: Argv) {
 type Args = ArgsOf<typeof builder>;
 
 export const handler = withContext<Args>(async (args, context) => {
+  // yargs lets words after `--` through, even under strict(): `secret set X -- VALUE`.
+  const extra = args._.length - 2;
+  if (extra > 0) throw new UsageError(unexpectedArguments(extra));
+
   const scope = targetScope(args);
   const type = inferType(args);
   const registry = registryTarget(type, args);

@@ -29,4 +29,13 @@ describe('safeUsageMessage', () => {
       'Missing required argument: org',
     );
   });
+
+  it('does not repeat a value yargs refused as not one of the choices', () => {
+    const message =
+      'Invalid values:\n  Argument: type, Given: "hunter2-value", Choices: "env", "file"';
+
+    const safe = safeUsageMessage(message, ['--type', 'hunter2-value']);
+
+    expect(safe).toBe('invalid value for --type (not repeated here), Choices: "env", "file"');
+  });
 });

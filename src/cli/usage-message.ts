@@ -3,6 +3,12 @@
 // names the user typed as flags (`--x`, `-x`) are repeated; other words are described, not shown.
 
 export function safeUsageMessage(message: string, argv: readonly string[]): string {
+  // "Invalid values: Argument: type, Given: "X", Choices: ..." repeats the value given.
+  const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: [\s\S]*?(, Choices: .*)?$/.exec(
+    message,
+  );
+  if (invalid) return `invalid value for --${invalid[1]} (not repeated here)${invalid[2] ?? ''}`;
+
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
 
@@ -14,13 +20,16 @@ export function safeUsageMessage(message: string, argv: readonly string[]): stri
   const parts: string[] = [];
   if (flags.length > 0)
     parts.push(`unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`);
-  if (words > 0) {
-    parts.push(
-      `${words} unexpected argument${words > 1 ? 's' : ''} (not repeated here: secret values ` +
-        'are read from stdin or --from-file, never from the command line)',
-    );
-  }
+  if (words > 0) parts.push(unexpectedArguments(words));
   return parts.join('; ');
+}
+
+/** Words typed where none belong, counted rather than shown: one may be a secret value. */
+export function unexpectedArguments(count: number): string {
+  return (
+    `${count} unexpected argument${count > 1 ? 's' : ''} (not repeated here: secret values ` +
+    'are read from stdin or --from-file, never from the command line)'
+  );
 }
 
 function flagName(arg: string): string {

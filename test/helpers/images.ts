@@ -18,6 +18,15 @@ export async function imageContains(image: string, needles: readonly Buffer[]): 
   return [...found].sort();
 }
 
+export async function imageExists(image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function removeImage(image: string): Promise<void> {
   try {
     await docker.getImage(image).remove({ force: true });

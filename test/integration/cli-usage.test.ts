@@ -25,12 +25,17 @@ describe('usage errors', () => {
   it.each([
     [['secret', 'rm', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
     [['secret', 'set', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
-    [['secret', 'set', 'X1', '--org', 'acme', '--type', 'bogus'], 'Invalid values'],
+    [['secret', 'set', 'X1', '--org', 'acme', '--type', 'bogus'], 'invalid value for --type'],
     [['secret', 'set', 'FOO'], 'Missing required argument: org'],
     [['exec', '--org', 'acme', '--', 'sh', '-c', 'echo ran'], 'Missing required argument: project'],
     [['build', '--project', 'web', '.'], 'Missing required argument: org'],
-    [['--log-level', 'bogus', 'gc'], 'Invalid values'],
+    [['--log-level', 'bogus', 'gc'], 'invalid value for --log-level'],
+    [['secret', 'list', '--org', 'acme', '--org', 'hunter2x'], '--org was given more than once'],
     [['secret'], 'name a secret command: set, list, rm or resolve'],
+    [
+      ['build', '--org', 'acme', '--project', 'web', '--progress=rawjson', 'fixtures/bench'],
+      'rawjson progress cannot be redacted reliably',
+    ],
     [['secret', 'frob'], '1 unexpected argument'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [
@@ -46,6 +51,21 @@ describe('usage errors', () => {
     expect(run.stderr).toContain(message);
     expect(run.stdout).not.toContain('ran');
     expect(await listing()).toBe(before);
+  });
+
+  it('never takes or repeats a value typed after --', async () => {
+    const run = await runCli(
+      sandbox,
+      ['secret', 'set', 'FOO', '--org', 'acme', '--', 'hunter2secret'],
+      {
+        input: 'from-stdin-1234',
+      },
+    );
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('1 unexpected argument');
+    expect(run.raw.includes('hunter2secret')).toBe(false);
+    expect(await listing()).not.toContain('FOO');
   });
 
   it('never repeats a value typed on the command line', async () => {

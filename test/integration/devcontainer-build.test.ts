@@ -11,7 +11,7 @@ import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build
 import { leftovers } from '../helpers/canary.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
-import { removeImage, withLocalContainer } from '../helpers/images.js';
+import { imageExists, removeImage, withLocalContainer } from '../helpers/images.js';
 
 const GREETING = `Hello & world; $(id) "quoted" 'single' // not a comment`;
 
@@ -53,6 +53,20 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
     });
     expect(run.raw.includes(sandbox.canary)).toBe(false);
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('only says what it would pull for an image configuration with --dry-run', async () => {
+    const args = ['--workspace-folder', 'fixtures/devcontainer-build/image', '--dry-run'];
+    const run = await runCli(sandbox, ['devcontainer', 'build', ...PROJECT, ...args]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      image: 'localhost:5000/private/base:1',
+      registry: 'localhost:5000',
+      credential: 'registry',
+    });
+    expect(run.stderr).not.toContain('pulling');
+    expect(await imageExists('localhost:5000/private/base:1')).toBe(false);
   });
 
   it('pulls an image configuration with the stored registry credential', async () => {

@@ -48,7 +48,7 @@ describe('the launcher', () => {
     expect(cache).toBeDefined();
     const script = new vm.Script(wrapBundle(source), {
       filename: bundle,
-      cachedData: openCache(fs.readFileSync(cache!)),
+      cachedData: openCache(fs.readFileSync(cache!), cache!),
     });
     expect(script.cachedDataRejected).toBe(false);
   });
@@ -78,7 +78,7 @@ describe('the launcher', () => {
     damaged[damaged.length >> 1] ^= 1;
     fs.writeFileSync(cache, damaged);
 
-    expect(openCache(damaged)).toBeUndefined();
+    expect(openCache(damaged, cache)).toBeUndefined();
     expect(runVersion(dir).trim()).toBe(version);
   });
 
