@@ -11,6 +11,8 @@ import { redactWritable, type Redactor } from '../redact/index.js';
 import { forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals.js';
 import { OutputTail } from './output-tail.js';
 
+const OUTPUT_GRACE_MS = 5_000;
+
 export interface RunBuilderOptions {
   readonly argv: readonly string[];
   readonly env: Record<string, string>;
@@ -25,6 +27,8 @@ export interface RunBuilderOptions {
   readonly onSpawn?: (pid: number) => void;
   /** How long to wait after forwarding a signal before killing the group. */
   readonly killAfterMs?: number;
+  /** How long output may stay open after the builder exits. */
+  readonly outputGraceMs?: number;
 }
 
 export interface RunBuilderResult {
@@ -53,19 +57,47 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   const tail = new OutputTail();
   // Settles with the first stream error, if any, so that one can never go unhandled while the
   // child is awaited.
+  const outWriter = redactWritable(options.redactor, options.stdout);
+  const errWriter = redactWritable(options.redactor, tail.tee(options.stderr));
   const streamError = Promise.all([
-    pipeline(child.stdout, redactWritable(options.redactor, options.stdout)),
-    pipeline(child.stderr, redactWritable(options.redactor, tail.tee(options.stderr))),
+    pipeline(child.stdout, outWriter),
+    pipeline(child.stderr, errWriter),
   ]).then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
 
+  // Output ends with the builder, unless a process it left behind (an ssh connection it keeps
+  // open, say) still holds the pipes: then, a while after the builder exits, stop reading, so
+  // the secret files are removed now rather than whenever that process goes.
+  let abandoned = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  // Only while nothing is waiting to be read or written: output still draining to a slow reader
+  // is never cut short.
+  const idle = () =>
+    [child.stdout, child.stderr].every((stream) => !stream || stream.readableLength === 0) &&
+    outWriter.writableLength === 0 &&
+    errWriter.writableLength === 0;
+  const graceMs = options.outputGraceMs ?? OUTPUT_GRACE_MS;
+  const abandonIfIdle = () => {
+    if (!idle()) {
+      graceTimer = setTimeout(abandonIfIdle, graceMs);
+      return;
+    }
+    abandoned = true;
+    options.logger.warn('the builder exited but its output is still held open: not waiting');
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  };
+  child.once('exit', () => {
+    graceTimer = setTimeout(abandonIfIdle, graceMs);
+  });
+
   try {
     const result = await child;
     const failed = await streamError;
     // A lost output (see signals.ts) ends a stream with an error; the build was stopped for it.
-    if (failed !== undefined && options.signals.signal === undefined) throw failed;
+    if (failed !== undefined && options.signals.signal === undefined && !abandoned) throw failed;
     if (result.failed && result.exitCode === undefined && !result.signal) {
       return { exitCode: 1, stderrTail: tail.text(), spawnError: result.cause as Error };
     }
@@ -75,6 +107,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
       signal: options.signals.signal,
     };
   } finally {
+    clearTimeout(graceTimer);
     stopForwarding();
   }
 }

@@ -75,6 +75,19 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('cleans up soon after the command exits, though a process it left holds its output', async () => {
+    const started = Date.now();
+    // The background sleep keeps the command's stdout open long after the command is gone.
+    const script = 'sleep 60 & echo started; exit 3';
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'sh', '-c', script]);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toBe('started\n');
+    expect(result.stderr).toContain('the builder exited but its output is still held open');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it('exits 127 like a shell when the command does not exist, leaving nothing', async () => {
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', '/nonexistent/command']);
 
