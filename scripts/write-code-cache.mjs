@@ -9,12 +9,10 @@
 // Usage: node scripts/write-code-cache.mjs dist/bin/cli.js
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
 
-import { codeCachePath, sealCache, wrapBundle } from '../dist/cli/code-cache.js';
+import { codeCachePath, runBundle, sealCache } from '../dist/cli/code-cache.js';
 
 const bundle = path.resolve(process.argv[2]);
 const source = fs.readFileSync(bundle, 'utf8');
@@ -39,24 +37,15 @@ process.env = {
   ONA_BUILD_DOCKER: '/bin/false',
 };
 
-const script = new vm.Script(wrapBundle(source), { filename: bundle });
+const scope = ['--org', 'cache', '--project', 'p'];
+process.argv = [process.execPath, bundle, 'secret', 'list', ...scope];
+const { script, exports } = runBundle(bundle, source);
 process.on('exit', () => {
   fs.writeFileSync(cacheFile, sealCache(script.createCachedData(), cacheFile));
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const scope = ['--org', 'cache', '--project', 'p'];
-process.argv = [process.execPath, bundle, 'secret', 'list', ...scope];
-const module = { exports: {} };
-script.runInThisContext()(
-  module.exports,
-  createRequire(bundle),
-  module,
-  bundle,
-  path.dirname(bundle),
-);
-
-const { firstRun, main } = module.exports;
+const { firstRun, main } = exports;
 await firstRun;
 await main(['secret', 'set', 'TOKEN', '--org', 'cache', '--from-file', value]);
 await main(['secret', 'set', 'OTHER', ...scope, '--from-file', value]);

@@ -9,7 +9,6 @@ import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor } from '../signals.js';
 import { builderKindEnv, detectBuilder, namedClient, type Builder } from './builder.js';
 import { builderEnv } from './builder-env.js';
-import { locateBuildxPlugin } from './buildx-plugin.js';
 import { diagnoseFailure } from './diagnose.js';
 import { checkLocalContext, readPassthrough, type PassthroughInfo } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
@@ -129,9 +128,7 @@ async function buildInRunDir(
   }
   if (result.signal) return exitCodeFor(result.signal);
   if (result.exitCode !== 0) {
-    const userEnv = builderEnv(env, { DOCKER_CONFIG: userDockerConfigDir(env) });
-    const context = { buildxPlugin: locateBuildxPlugin(userEnv) };
-    for (const hint of diagnoseFailure(result.stderrTail, plan, context)) logger.error(hint);
+    for (const hint of diagnoseFailure(result.stderrTail, plan)) logger.error(hint);
     throw new BuildFailedError(
       `the build failed (builder exit code ${result.exitCode})`,
       result.exitCode,

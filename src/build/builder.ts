@@ -6,13 +6,15 @@ import { DockerUnavailableError } from '../errors.js';
 import { spawnChecked } from '../exec.js';
 import type { Redactor } from '../redact/index.js';
 import { which } from '../which.js';
-import { locateBuildxPlugin } from './buildx-plugin.js';
+import { locateBuildxPlugin, type BuildxPlugin } from './buildx-plugin.js';
 
 export type BuilderKind = 'buildx' | 'classic';
 
 export interface Builder {
   readonly docker: string;
   readonly kind: BuilderKind;
+  /** For buildx through the docker CLI: the plugin file it runs, to name when it fails. */
+  readonly plugin?: BuildxPlugin;
 }
 
 export interface DetectOptions {
@@ -43,12 +45,12 @@ export async function detectBuilder(options: DetectOptions): Promise<Builder> {
   const plugin = options.dockerCli ? locateBuildxPlugin(env) : undefined;
   if (options.trustPluginFile && plugin?.usable) {
     if (!which(docker, env)) throw missingClient(docker);
-    return { docker, kind: 'buildx' };
+    return { docker, kind: 'buildx', plugin };
   }
 
   const buildx = await probe(docker, ['buildx', 'version'], env, guard);
   if (buildx.missingClient) throw missingClient(docker);
-  if (buildx.ok) return { docker, kind: 'buildx' };
+  if (buildx.ok) return { docker, kind: 'buildx', ...(plugin && { plugin }) };
 
   const classicEnv = { ...env, DOCKER_BUILDKIT: '1' };
   const classic = await probe(docker, ['build', '--help'], classicEnv, guard);

@@ -96,7 +96,8 @@ describe('detectBuilder', () => {
       trustPluginFile: true,
     });
 
-    expect(builder).toEqual({ docker: 'docker', kind: 'buildx' });
+    const plugin = { path: path.join(dir, 'config', 'cli-plugins', 'docker-buildx'), usable: true };
+    expect(builder).toEqual({ docker: 'docker', kind: 'buildx', plugin });
     expect(client.runs()).toEqual([]);
   });
 

@@ -26,9 +26,10 @@ describe('diagnoseFailure', () => {
     "docker: 'buildx' is not a docker command.\nSee 'docker --help'\n",
     "unknown flag: --secret\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help'\n",
   ])('names the buildx plugin file that docker could not run, for %j', (output) => {
-    const buildxPlugin = { path: '/home/ana/.docker/cli-plugins/docker-buildx', usable: false };
+    const plugin = { path: '/home/ana/.docker/cli-plugins/docker-buildx', usable: false };
+    const withPlugin = plan({ builder: { docker: 'docker', kind: 'buildx', plugin } });
 
-    expect(diagnoseFailure(output, plan(), { buildxPlugin })).toEqual([
+    expect(diagnoseFailure(output, withPlugin)).toEqual([
       'docker could not run its buildx plugin /home/ana/.docker/cli-plugins/docker-buildx; ' +
         'that file hides any other buildx: repair or remove it, or install buildx again',
     ]);

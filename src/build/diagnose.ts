@@ -3,7 +3,6 @@
 // not read its secret mount. Hints never contain values: they are built from plan data only.
 
 import { describeScope } from '../secrets/validate.js';
-import type { BuildxPlugin } from './buildx-plugin.js';
 import type { BuildPlan } from './plan.js';
 
 const REFUSAL = /401 Unauthorized|403 Forbidden|unauthorized|authentication required|denied/i;
@@ -22,18 +21,9 @@ const NO_BUILDX = new RegExp(
   ].join('|'),
 );
 
-export interface FailureContext {
-  /** The buildx plugin docker would run, found before the build. */
-  readonly buildxPlugin?: BuildxPlugin;
-}
-
-export function diagnoseFailure(
-  output: string,
-  plan: BuildPlan,
-  context: FailureContext = {},
-): string[] {
+export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
   return [
-    ...pluginHints(output, plan, context),
+    ...pluginHints(output, plan),
     ...frontendHints(output, plan),
     ...registryHints(output, plan),
     ...permissionHints(output, plan),
@@ -41,10 +31,10 @@ export function diagnoseFailure(
 }
 
 /** docker found no working buildx: say which file it tried, since that one hides the others. */
-function pluginHints(output: string, plan: BuildPlan, context: FailureContext): string[] {
+function pluginHints(output: string, plan: BuildPlan): string[] {
   if (plan.builder.kind !== 'buildx' || !NO_BUILDX.test(output)) return [];
 
-  const plugin = context.buildxPlugin;
+  const { plugin } = plan.builder;
   return [
     plugin
       ? `${plan.builder.docker} could not run its buildx plugin ${plugin.path}; that file hides ` +

@@ -1,7 +1,9 @@
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../errors.js';
-import { checkLocalContext, readPassthrough } from './passthrough.js';
+import { checkLocalContext, localDockerfilePath, readPassthrough } from './passthrough.js';
 
 describe('readPassthrough', () => {
   it.each<[string, string[], string, string | undefined]>([
@@ -98,5 +100,29 @@ describe('checkLocalContext', () => {
     'github.com/acme/web',
   ])('accepts %s', (context) => {
     expect(() => checkLocalContext(info(context))).not.toThrow();
+  });
+});
+
+describe('localDockerfilePath', () => {
+  const info = (context: string, dockerfile?: string) => ({
+    context,
+    dockerfile,
+    userSecretIds: [],
+  });
+
+  it('finds the Dockerfile in a local context, or -f relative to the current directory', () => {
+    expect(localDockerfilePath(info('ctx'))).toBe(path.resolve('ctx/Dockerfile'));
+    expect(localDockerfilePath(info('ctx', 'other/Dockerfile.dev'))).toBe(
+      path.resolve('other/Dockerfile.dev'),
+    );
+  });
+
+  it.each([
+    info('-'),
+    info('ctx', '-'),
+    info('https://github.com/acme/web.git'),
+    info('git@github.com:acme/web.git'),
+  ])('has none for %o', (remote) => {
+    expect(localDockerfilePath(remote)).toBeUndefined();
   });
 });

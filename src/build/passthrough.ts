@@ -2,6 +2,7 @@
 // needs to know (context, Dockerfile, user-given --secret ids) without changing any of them.
 
 import fs from 'node:fs';
+import path from 'node:path';
 
 import { UsageError } from '../errors.js';
 import { VALUE_FLAGS } from './buildx-flags.js';
@@ -55,6 +56,15 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
 export function checkLocalContext(info: PassthroughInfo): void {
   if (!isLocalContext(info.context) || fs.existsSync(info.context)) return;
   throw new UsageError(`the build context ${info.context} does not exist`);
+}
+
+/**
+ * The Dockerfile of a local build: `-f` relative to the current directory, else `Dockerfile` in
+ * the context, as buildx reads them. Undefined for a remote context or one read from stdin.
+ */
+export function localDockerfilePath(info: PassthroughInfo): string | undefined {
+  if (!isLocalContext(info.context) || info.dockerfile === '-') return undefined;
+  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
 }
 
 /** What buildx takes for a path rather than a URL, a git address or stdin. */

@@ -24,7 +24,7 @@ import type { Secret } from '../secrets/model.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
-import type { PassthroughInfo } from './passthrough.js';
+import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 
 export interface PreflightOptions {
   readonly info: PassthroughInfo;
@@ -56,7 +56,7 @@ export interface Preflight {
 
 export function preflight(options: PreflightOptions): Preflight {
   const { logger } = options;
-  const dockerfile = dockerfilePath(options.info);
+  const dockerfile = localDockerfilePath(options.info);
   const text = dockerfile === undefined ? undefined : readIfPresent(dockerfile);
   if (text === undefined) {
     logger.debug('no local Dockerfile to analyse; every secret and registry is passed');
@@ -185,14 +185,6 @@ function toAvailable(secret: Secret) {
     mount: secret.mount,
     scopeLabel: describeScope(secret.scope),
   };
-}
-
-/** buildx reads `-f` relative to the current directory, and `Dockerfile` in the context. */
-function dockerfilePath(info: PassthroughInfo): string | undefined {
-  if (info.dockerfile === '-' || info.context === '-' || /^[a-z]+:\/\//i.test(info.context)) {
-    return undefined;
-  }
-  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
 }
 
 function readIfPresent(file: string): string | undefined {

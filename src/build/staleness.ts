@@ -1,13 +1,11 @@
 // Decides, before a build, which secrets changed since the last successful build of the same
 // project and Dockerfile, and what to do about cached steps that may hold their old values.
 
-import path from 'node:path';
-
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
 import type { Principal } from '../secrets/resolve.js';
 import { changedIds, openFingerprintStore } from './fingerprints.js';
-import type { PassthroughInfo } from './passthrough.js';
+import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 
 export interface StalenessOptions {
   readonly stateDir: string;
@@ -30,7 +28,7 @@ export interface StalenessResult {
 const NOTHING: StalenessResult = { flags: [], commit: () => undefined };
 
 export function checkStaleness(options: StalenessOptions): StalenessResult {
-  const dockerfile = localDockerfile(options.info);
+  const dockerfile = localDockerfilePath(options.info);
   if (!dockerfile) return NOTHING;
 
   const key = [options.principal.org, options.principal.project ?? '', dockerfile];
@@ -73,14 +71,4 @@ function reactToChange(allChanged: string[], options: StalenessOptions): string[
   if (stages.length === 0) return [];
   options.logger.info(`secrets changed (${names}): rebuilding stages ${stages.join(', ')}`);
   return ['--no-cache-filter', stages.join(',')];
-}
-
-/** The Dockerfile's absolute path, or undefined for a remote or stdin context. */
-function localDockerfile(info: PassthroughInfo): string | undefined {
-  const remote = (text: string) =>
-    text === '-' || /^[a-z]+:\/\//i.test(text) || text.startsWith('git@');
-  if (remote(info.context) || (info.dockerfile !== undefined && info.dockerfile === '-')) {
-    return undefined;
-  }
-  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
 }

@@ -9,6 +9,9 @@
 //   renamed to another bundle's id, is not used.
 
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
 
 // CommonJS's own wrapper, so the bundle sees the usual module variables.
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
@@ -22,6 +25,30 @@ export const ID_PLACEHOLDER = `// ona-build bundle ${'0'.repeat(64)}`;
 
 export function wrapBundle(source: string): string {
   return WRAP_HEAD + source + WRAP_TAIL;
+}
+
+type BundleFunction = (
+  exports: object,
+  require: NodeJS.Require,
+  module: { exports: object },
+  filename: string,
+  dirname: string,
+) => void;
+
+/**
+ * Compiles the bundle (from `cachedData` when given and accepted) and runs it as a CommonJS
+ * module. Returns the script, whose code cache can then be taken, and the module's exports.
+ */
+export function runBundle(
+  bundle: string,
+  source: string,
+  cachedData?: Buffer,
+): { script: vm.Script; exports: Record<string, unknown> } {
+  const script = new vm.Script(wrapBundle(source), { filename: bundle, cachedData });
+  const module = { exports: {} };
+  const run = script.runInThisContext() as BundleFunction;
+  run(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  return { script, exports: module.exports };
 }
 
 /** `source` (which starts with the placeholder line) with its id filled in. */

@@ -7,30 +7,13 @@
 // (another Node version, V8 flags in NODE_OPTIONS) just means compiling as the bundle runs.
 
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import vm from 'node:vm';
 
-import { codeCachePath, openCache, wrapBundle } from './code-cache.js';
+import { codeCachePath, openCache, runBundle } from './code-cache.js';
 
 const bundle = path.join(__dirname, 'cli.js');
 const source = readBundle(bundle);
-const script = new vm.Script(wrapBundle(source), {
-  filename: bundle,
-  cachedData: readCache(codeCachePath(bundle, source)),
-});
-
-const run = script.runInThisContext() as BundleFunction;
-const module = { exports: {} };
-run(module.exports, createRequire(bundle), module, bundle, __dirname);
-
-type BundleFunction = (
-  exports: object,
-  require: NodeJS.Require,
-  module: { exports: object },
-  filename: string,
-  dirname: string,
-) => void;
+runBundle(bundle, source, readCache(codeCachePath(bundle, source)));
 
 function readBundle(file: string): string {
   try {

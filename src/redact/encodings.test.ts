@@ -6,6 +6,7 @@ import {
   base64Alignments,
   base64Standalone,
   base64WrappedLines,
+  encodingBases,
   hexEncodings,
   jsonEscapes,
   urlEncodings,
@@ -106,5 +107,14 @@ describe('hexEncodings', () => {
       hex.slice(0, 60),
       hex.slice(60),
     ]);
+  });
+});
+
+describe('encodingBases', () => {
+  it('gives the value, its trimmed content, and each with a newline, once each', () => {
+    const bases = encodingBases(Buffer.from(' tok\n')).map(String);
+
+    expect(bases).toEqual([' tok\n', 'tok', ' tok\n\n', 'tok\n']);
+    expect(encodingBases(Buffer.from('tok')).map(String)).toEqual(['tok', 'tok\n']);
   });
 });

@@ -4,9 +4,24 @@
 
 import { isUtf8 } from 'node:buffer';
 
-import { isAsciiAlphanumeric } from './ascii.js';
+import { isAsciiAlphanumeric, trimAsciiSpace } from './ascii.js';
 
 export type Base64Alphabet = 'base64' | 'base64url';
+
+/**
+ * The byte strings a value gets encoded from, once each: the value as stored, its trimmed content
+ * (what `$(cat file)` keeps), and both followed by a newline (what `echo "$v" | base64` encodes).
+ * The redactor and the leak scanner both encode these, so a form one hides the other finds.
+ */
+export function encodingBases(value: Buffer): Buffer[] {
+  const trimmed = trimAsciiSpace(value);
+  const bases = [value, trimmed, withNewline(value), withNewline(trimmed)];
+  return bases.filter((base, index) => bases.findIndex((other) => other.equals(base)) === index);
+}
+
+function withNewline(value: Buffer): Buffer {
+  return Buffer.concat([value, Buffer.from('\n')]);
+}
 
 // Widths that common tools wrap base64 at: GNU `base64` (76) and `openssl base64` / PEM (64).
 const BASE64_WRAP_WIDTHS = [64, 76] as const;

@@ -6,6 +6,7 @@ import {
   base64Alignments,
   base64Standalone,
   base64WrappedLines,
+  encodingBases,
   hexEncodings,
   jsonEscapes,
   urlEncodings,
@@ -85,17 +86,17 @@ function resolveMinLength(minLength = MIN_MASK_LENGTH): number {
 
 function collectSecret(masks: MaskCollector, secret: MaskSource): void {
   const { value, registryUser } = secret;
-  const withNewline = Buffer.concat([value, Buffer.from('\n')]);
+  const bases = encodingBases(value);
 
   masks.add(value);
   masks.add(trimAsciiSpace(value));
   if (value.includes(0x0a)) masks.addAll(maskableLines(value, masks.minLength));
   masks.addAll(jsonForms(value, masks.minLength));
 
-  for (const form of [value, withNewline]) addEncodedForms(masks, form);
+  for (const base of bases) addEncodedForms(masks, base);
   if (registryUser !== undefined) {
     const auth = Buffer.from(`${registryUser}:`);
-    for (const form of [value, withNewline]) addBase64Forms(masks, Buffer.concat([auth, form]));
+    for (const base of bases) addBase64Forms(masks, Buffer.concat([auth, base]));
   }
 }
 

@@ -58,6 +58,15 @@ describe('Redactor', () => {
     );
   });
 
+  it('masks the encodings of a stored value trimmed, as `$(cat file) | base64` prints them', () => {
+    const redactor = redactorFor(source('npmrc', 'tok-5f2a9c1e7b\n\n'));
+    const echoed = Buffer.from('tok-5f2a9c1e7b\n').toString('base64');
+    const printed = Buffer.from('tok-5f2a9c1e7b').toString('hex');
+
+    expect(redactor.redact(`step: ${echoed}`)).toBe('step: ***');
+    expect(redactor.redact(`step: ${printed}`)).toBe('step: ***');
+  });
+
   it('returns text without secrets unchanged', () => {
     const redactor = redactorFor(source('token', 'ghp_abcdef123456'));
     const data = Buffer.from('#5 0.123 nothing to see\n');

@@ -7,6 +7,7 @@ import {
   base64Alignments,
   base64Standalone,
   base64WrappedLines,
+  encodingBases,
   hexEncodings,
   jsonEscapes,
   urlEncodings,
@@ -89,7 +90,7 @@ function addNeedle(
  */
 export function secretForms(value: Buffer, registryUser?: string): SecretForm[] {
   const trimmed = trimAsciiSpace(value);
-  const bases = distinct([value, trimmed, withNewline(value), withNewline(trimmed)]);
+  const bases = encodingBases(value);
   const forms: SecretForm[] = [];
   const add = (form: LeakForm, items: Iterable<Buffer | string>) => {
     for (const item of items) forms.push({ form, bytes: Buffer.from(item) });
@@ -127,16 +128,6 @@ function wholeLines(forms: string[], ...widths: number[]): string[] {
   const longest = Math.max(...forms.map((form) => form.length));
 
   return forms.filter((form) => form.length === longest || widths.includes(form.length));
-}
-
-function withNewline(value: Buffer): Buffer {
-  return Buffer.concat([value, Buffer.from('\n')]);
-}
-
-function distinct(values: Buffer[]): Buffer[] {
-  return values.filter(
-    (value, index) => values.findIndex((other) => other.equals(value)) === index,
-  );
 }
 
 function uniqueForms(forms: SecretForm[]): SecretForm[] {
