@@ -66,6 +66,15 @@ describe('buildMasks', () => {
     expect(masks).not.toContain('-----BEGIN KEY-----');
   });
 
+  it('masks a credential quoted on its own out of a file secret', () => {
+    const npmrc =
+      '//localhost:4873/:_authToken=npm_Tok3nValue123\nregistry=http://localhost:4873/\n';
+    const masks = texts(buildMasks([source('npmrc', npmrc)]).masks);
+
+    expect(masks).toContain('npm_Tok3nValue123');
+    expect(masks).not.toContain('http://localhost:4873/');
+  });
+
   it('adds base64 of user:password for registry secrets', () => {
     const masks = texts(buildMasks([source('ghcr', 'hunter22', 'ci')]).masks);
 

@@ -1,7 +1,9 @@
 // Turns secret values into the byte strings the redactor hides: the value itself, each line of a
-// multi-line value, parts of JSON documents, and the encoded forms a build step is likely to print.
+// multi-line value, parts of JSON documents, credentials quoted out of a file's fields, and the
+// encoded forms a build step is likely to print.
 
 import { trimAsciiSpace } from './ascii.js';
+import { credentialFields } from './credential-fields.js';
 import {
   base64Alignments,
   base64Standalone,
@@ -92,6 +94,7 @@ function collectSecret(masks: MaskCollector, secret: MaskSource): void {
   masks.add(trimAsciiSpace(value));
   if (value.includes(0x0a)) masks.addAll(maskableLines(value, masks.minLength));
   masks.addAll(jsonForms(value, masks.minLength));
+  masks.addAll(credentialFields(value, masks.minLength));
 
   for (const base of bases) addEncodedForms(masks, base);
   if (registryUser !== undefined) {

@@ -76,6 +76,13 @@ describe('secretForms', () => {
     expect(formOf('abcdef123456', Buffer.from('abcdef123456'))).toBe('exact');
   });
 
+  it('labels a credential quoted out of a file secret as a field', () => {
+    const netrc = Buffer.from('machine git.example.com\n  login ci\n  password ghp_abcdef123456\n');
+
+    expect(formOf('ghp_abcdef123456', netrc)).toBe('field');
+    expect(formOf('git.example.com', netrc)).toBeUndefined();
+  });
+
   it('gives the lines of a multi-line value, leaving out structure', () => {
     const key = Buffer.from(
       '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\n-----END KEY-----\n',

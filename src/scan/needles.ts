@@ -12,6 +12,7 @@ import {
   jsonEscapes,
   urlEncodings,
 } from '../redact/encodings.js';
+import { credentialFields } from '../redact/credential-fields.js';
 import { jsonForms } from '../redact/json-forms.js';
 import { maskableLines } from '../redact/lines.js';
 import { MIN_MASK_LENGTH } from '../redact/masks.js';
@@ -21,8 +22,20 @@ import type { ScanSecret } from './types.js';
 const BASE64_WRAP_WIDTHS = [64, 76];
 const XXD_LINE = 60;
 
-/** How a secret was written: `base64-auth` is docker's `base64(user:password)` of a registry. */
-export const LEAK_FORMS = ['exact', 'line', 'json', 'url', 'hex', 'base64', 'base64-auth'] as const;
+/**
+ * How a secret was written: `field` is a credential quoted out of a file secret (an `.npmrc`
+ * token), `base64-auth` is docker's `base64(user:password)` of a registry.
+ */
+export const LEAK_FORMS = [
+  'exact',
+  'line',
+  'field',
+  'json',
+  'url',
+  'hex',
+  'base64',
+  'base64-auth',
+] as const;
 export type LeakForm = (typeof LEAK_FORMS)[number];
 
 export interface SecretForm {
@@ -98,6 +111,7 @@ export function secretForms(value: Buffer, registryUser?: string): SecretForm[] 
 
   add('exact', [value, trimmed]);
   if (value.includes(0x0a)) add('line', maskableLines(value, MIN_MASK_LENGTH));
+  add('field', credentialFields(value, MIN_MASK_LENGTH));
   add('json', jsonForms(value, MIN_MASK_LENGTH));
   for (const base of bases) add('json', jsonEscapes(base));
   for (const base of bases) add('url', urlEncodings(base));

@@ -1,6 +1,7 @@
 // The builder's output passes through the redactor on a real build: whole values, every long line
 // of a multi-line key, and encoded forms are masked in what reaches the terminal (C26, C27);
-// values too short to mask stay visible and are warned about (C29).
+// values too short to mask stay visible and are warned about (C29); a credential cut out of a
+// file secret's field is masked, the file's public settings are not.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,6 +26,10 @@ const DEPLOY_KEY = [
   '',
 ].join('\n');
 const DB_PASS = 'p@ss:w0rd/é';
+const NPM_TOKEN = 'npm_Tok3nCutOutOfAnNpmrc';
+const NPMRC = `//localhost:4873/:_authToken=${NPM_TOKEN}\nregistry=http://localhost:4873/\n`;
+const NETRC_PASSWORD = 'ghp_netrcPassw0rdValue';
+const NETRC = `machine git.example.com\n  login ci\n  password ${NETRC_PASSWORD}\n`;
 
 describe.runIf(requireEngine())('redaction of build output', () => {
   let sandbox: BuildSandbox;
@@ -35,6 +40,8 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     await setSecret(sandbox, ['deploy_key', ...PROJECT, '--mount', '/k'], DEPLOY_KEY);
     await setSecret(sandbox, ['db_pass', '--org', 'acme'], DB_PASS);
     await setSecret(sandbox, ['region', ...PROJECT, '--type', 'file', '--mount', '/r'], 'eu');
+    await setSecret(sandbox, ['npmrc', ...PROJECT, '--type', 'file', '--mount', '/n'], NPMRC);
+    await setSecret(sandbox, ['netrc', ...PROJECT, '--type', 'file', '--mount', '/m'], NETRC);
     run = await runCli(sandbox, buildArgs('redaction', '--no-cache'));
   });
 
@@ -73,6 +80,14 @@ describe.runIf(requireEngine())('redaction of build output', () => {
   it('leaves a value too short to mask visible and warns about it', () => {
     expect(run.stderr).toContain('secret region is too short to be masked');
     expect(run.stderr).toContain('region is eu in europe');
+  });
+
+  it('masks a credential cut out of a file secret, keeping its public settings', () => {
+    expect(run.stderr).not.toContain(NPM_TOKEN);
+    expect(run.stderr).not.toContain(NETRC_PASSWORD);
+    expect(run.stderr).toMatch(/npm token: \*\*\*\n/);
+    expect(run.stderr).toMatch(/netrc password: \*\*\*\n/);
+    expect(run.stderr).toContain('npm registry: http://localhost:4873/');
   });
 
   it('masks values in tty progress, drawn on a pseudo-terminal with ANSI codes', async () => {

@@ -38,10 +38,18 @@ const SECRETS: ScanSecret[] = [
   { name: 'api_key', scope: ORG, value: Buffer.from(`ak_live_${hex(6)}\n`) },
   { name: 'signing_key', scope: PROJECT, value: randomBytes(40) },
   { name: 'registry', scope: ORG, value: Buffer.from(`reg-${hex(8)}`), registryUser: 'ci' },
+  // Only its token is cut out into the image, not the whole file.
+  {
+    name: 'npmrc',
+    scope: PROJECT,
+    value: Buffer.from(
+      `//localhost:4873/:_authToken=npm_${hex(8)}\nregistry=http://localhost:4873/\n`,
+    ),
+  },
   { name: 'TOKEN', scope: ORG, value: Buffer.from(`tok_${hex(10)}`) },
 ];
-const MOUNTED = ['db_password', 'api_key', 'signing_key', 'registry'];
-const TOKEN = SECRETS[4].value.toString();
+const MOUNTED = ['db_password', 'api_key', 'signing_key', 'registry', 'npmrc'];
+const TOKEN = SECRETS.find(({ name }) => name === 'TOKEN')!.value.toString();
 
 // What scan-leaky leaves in its layers, in build order: secret, form, file.
 const LEAKS = [
@@ -49,6 +57,7 @@ const LEAKS = [
   ['api_key', 'exact', '/app.env'],
   ['signing_key', 'base64', '/signing.b64'],
   ['registry', 'base64-auth', '/auth.b64'],
+  ['npmrc', 'field', '/npm.token'],
 ];
 
 describe.runIf(requireEngine())('leak scan of images built with secrets (C11, C12)', () => {
