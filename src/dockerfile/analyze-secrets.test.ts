@@ -313,3 +313,51 @@ describe('analyzeDockerfile: secret mounts', () => {
     expect(analysis.secretMountsKnown).toBe(false);
   });
 });
+
+describe('analyzeDockerfile: stages the build runs', () => {
+  const stage = (name: string, base = 'localhost:5000/base/busybox:1') =>
+    `FROM ${base} AS ${name}\nRUN --mount=type=secret,id=${name}-secret,required true\n`;
+
+  it('keeps only the last stage and what it reaches when no target is given', () => {
+    const text =
+      stage('deps') +
+      stage('unused') +
+      stage('tools') +
+      stage('cache') +
+      stage('app', 'deps') +
+      'COPY --from=tools /x /x\n' +
+      'RUN --mount=type=cache,from=cache,target=/c true\n';
+
+    expect(ids(text)).toEqual(['deps-secret', 'tools-secret', 'cache-secret', 'app-secret']);
+  });
+
+  it('follows COPY --from a stage index', () => {
+    const text = stage('first') + stage('second') + stage('last') + 'COPY --from=0 /x /x\n';
+
+    expect(ids(text)).toEqual(['first-secret', 'last-secret']);
+  });
+
+  it('keeps the --target stage and what it reaches, not later stages', () => {
+    const text = stage('deps') + stage('test', 'deps') + stage('release', 'deps');
+
+    expect(ids(text, { target: 'Test' })).toEqual(['deps-secret', 'test-secret']);
+  });
+
+  it('keeps every stage when a reference is only known at build time', () => {
+    const fromArg = 'ARG BASE\n' + stage('deps') + stage('app', '${BASE}');
+    const mountFromArg =
+      stage('deps') +
+      stage('app') +
+      'ARG FROM_STAGE\n' +
+      'RUN --mount=type=bind,from=${FROM_STAGE},target=/s true\n';
+
+    expect(ids(fromArg)).toEqual(['deps-secret', 'app-secret']);
+    expect(ids(mountFromArg)).toEqual(['deps-secret', 'app-secret']);
+  });
+
+  it('keeps every stage when the target does not exist (the build fails anyway)', () => {
+    const text = stage('deps') + stage('app');
+
+    expect(ids(text, { target: 'nope' })).toEqual(['deps-secret', 'app-secret']);
+  });
+});

@@ -19,6 +19,7 @@ import { joinInstruction, splitInstruction, splitLines } from './lines.js';
 import { sourceForParser } from './parser-source.js';
 import { addImage, type StageNames } from './refs.js';
 import { AnalysisReport } from './report.js';
+import { StageGraph } from './stage-graph.js';
 import type { AnalyzeOptions, DockerfileAnalysis } from './types.js';
 import { walkInstructions, type ParsedInstruction } from './walk.js';
 
@@ -38,9 +39,11 @@ export function analyzeDockerfile(text: string, options: AnalyzeOptions = {}): D
     return { instruction, line: start + 1, split };
   });
   const stageNames = collectStageNames(instructions);
-  walkInstructions(instructions, { escape, buildArgs, stageNames, report });
+  const graph = new StageGraph();
+  walkInstructions(instructions, { escape, buildArgs, stageNames, report, graph });
 
   checkTarget(options.target, stageNames, report);
+  keepStagesRun(report, graph, stageNames, options.target);
   return report.result();
 }
 
@@ -80,6 +83,23 @@ function collectStageNames(instructions: readonly ParsedInstruction[]): StageNam
       const named = words.length === 3 && words[1]?.toLowerCase() === 'as';
       return named ? words[2]?.toLowerCase() : undefined;
     });
+}
+
+// A stage the build never runs never reads its secret mounts: a secret missing there must not stop
+// the build. When the stages run cannot be known before the build, every mount is kept.
+function keepStagesRun(
+  report: AnalysisReport,
+  graph: StageGraph,
+  names: StageNames,
+  target: string | undefined,
+): void {
+  const index = target === undefined ? undefined : names.lastIndexOf(target.toLowerCase());
+  if (index === -1) return;
+
+  const run = graph.stagesRun(index);
+  if (run === undefined) return;
+  const labels = new Set([...run].map((stage) => names[stage] ?? String(stage)));
+  report.keepSecretMounts((mount) => labels.has(mount.stage));
 }
 
 function checkTarget(target: string | undefined, names: StageNames, report: AnalysisReport) {

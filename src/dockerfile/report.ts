@@ -27,6 +27,11 @@ export class AnalysisReport {
     this.secretMounts.push(mount);
   }
 
+  keepSecretMounts(keep: (mount: SecretMountRef) => boolean): void {
+    const kept = this.secretMounts.filter(keep);
+    this.secretMounts.splice(0, this.secretMounts.length, ...kept);
+  }
+
   /** The first reference of a host and image wins; later ones add nothing. */
   addRegistry(registry: RegistryRef): void {
     const key = `${registry.host}\n${registry.image}`;

@@ -41,6 +41,10 @@ export interface DockerfileWarning {
 }
 
 export interface DockerfileAnalysis {
+  /**
+   * The secret mounts of the stages the build runs: the target and what it reaches. All of them
+   * when that is only known at build time.
+   */
   readonly secretMounts: SecretMountRef[];
   /** Deduplicated by host and image. */
   readonly registries: RegistryRef[];

@@ -1,7 +1,8 @@
 // Walks the instructions in file order, keeping the variables each stage can see, and reports
 // secret mounts and the images the build pulls. Every stage is analysed, although BuildKit only
 // builds (and pulls for) the target, its bases and the stages those reach through `COPY --from`
-// and `RUN --mount from=`; each secret mount carries its stage so callers can tell.
+// and `RUN --mount from=`: those links go into the stage graph, and each secret mount carries its
+// stage, so the caller can keep the mounts of the stages a build runs.
 
 import { Arg, Env, type Instruction } from 'dockerfile-ast';
 
@@ -19,6 +20,7 @@ import {
   type ScopeContext,
   type VarScope,
 } from './scope.js';
+import type { StageGraph } from './stage-graph.js';
 
 export interface ParsedInstruction {
   readonly instruction: Instruction;
@@ -30,6 +32,7 @@ export interface ParsedInstruction {
 export interface WalkContext extends ScopeContext {
   readonly stageNames: StageNames;
   readonly report: AnalysisReport;
+  readonly graph: StageGraph;
 }
 
 interface Stage {
@@ -91,6 +94,7 @@ function enterStage(
 ): Stage {
   const index = state.stages.length;
   const label = context.stageNames[index] ?? String(index);
+  context.graph.addStage();
   const words = split.rest.split(/[\t\v\f\r ]+/).filter((word) => word !== '');
   const hasName = words.length === 3 && words[1]?.toLowerCase() === 'as';
   const raw = words[0];
@@ -114,11 +118,16 @@ function baseScope(
     return createImageStageScope();
   }
 
+  // A base only known at build time is pulled as an image, but it might name a stage.
+  if (!isKnown(image.text)) context.graph.markIncomplete();
   const source = isKnown(image.text)
     ? classifyBase(image.text, context.stageNames, state.stages.length)
     : ({ kind: 'image' } as const);
   if (source.kind === 'scratch') return createChildScope();
-  if (source.kind === 'stage') return createChildScope(state.stages[source.index]?.scope);
+  if (source.kind === 'stage') {
+    context.graph.dependOn(source.index);
+    return createChildScope(state.stages[source.index]?.scope);
+  }
 
   addImage(context.report, image, { line, via: 'from' });
   return createImageStageScope();
@@ -152,8 +161,9 @@ function readMount(mount: ParsedMount, line: number, stage: Stage, context: Walk
   }
 
   const from = mount.fields.get('from')?.raw;
-  if (from === undefined || from === '' || /\$./.test(from)) return;
-  readMountFrom(from, line, context);
+  if (from === undefined || from === '') return;
+  if (/\$./.test(from)) context.graph.markIncomplete();
+  else readMountFrom(from, line, context);
 }
 
 function readSecretMount(mount: ParsedMount, line: number, stage: Stage, report: AnalysisReport) {
@@ -180,7 +190,11 @@ function readSecretMount(mount: ParsedMount, line: number, stage: Stage, report:
 
 // BuildKit looks a mount's `from` up by stage name only, so a number is pulled as an image.
 function readMountFrom(from: string, line: number, context: WalkContext): void {
-  if (classifyFrom(from, context.stageNames, false).kind === 'stage') return;
+  const source = classifyFrom(from, context.stageNames, false);
+  if (source.kind === 'stage') {
+    context.graph.dependOn(source.index);
+    return;
+  }
   if (/^\d+$/.test(from)) {
     context.report.warn(line, `RUN --mount from=${from} is not a stage index: it names an image`);
   }
@@ -199,6 +213,8 @@ function readCopyFrom(split: SplitInstruction, line: number, context: WalkContex
   const outOfRange = (index: number) => index < 0 || index >= context.stageNames.length;
   if (source.kind === 'stage' && outOfRange(source.index)) {
     context.report.warn(line, `invalid stage index ${from} in COPY --from: the build fails`);
+  } else if (source.kind === 'stage') {
+    context.graph.dependOn(source.index);
   }
   if (source.kind !== 'image') return;
   addImage(context.report, { text: from, raw: from, problems: [] }, { line, via: 'copy-from' });

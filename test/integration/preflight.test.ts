@@ -1,6 +1,7 @@
 // Pre-flight on the real engine: what the Dockerfile mounts is checked against what the scopes
-// provide before anything starts (C01), ids derived from targets and file-name aliases reach the
-// steps (C04), and build arguments that carry secrets are refused (C12).
+// provide before anything starts (C01), for the stages the build runs; ids derived from targets and
+// file-name aliases reach the steps (C04), and build arguments that carry secrets are refused
+// (C12).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -58,6 +59,25 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).toMatch(/#\d+ [\d.]+ missing/);
     expect(run.stderr).not.toContain('stale-token');
     expect(run.exitCode).toBe(1);
+  });
+
+  it('builds when only a stage the build does not run needs a missing secret', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-stages'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('release built');
+    expect(run.stderr).not.toContain('integration_db_password');
+  });
+
+  it('stops before building when the --target stage needs a missing secret', async () => {
+    const run = await runCli(
+      sandbox,
+      buildArgs('preflight-stages', '--target', 'integration-test'),
+    );
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/mounts secret "integration_db_password" \(required\)/);
+    expect(run.stderr).not.toContain('never run by default');
   });
 
   it('passes ids derived from targets, answering .npmrc with the file secret npmrc', async () => {
