@@ -1,6 +1,7 @@
 // Wraps a command handler: builds the context (redactor first), runs the handler, reports any
-// error as one redacted stderr line, sets the exit code, and closes the store. Unknown errors
-// get their stack and a request to report them, still redacted.
+// error as one redacted stderr line, sets the exit code, and closes the store. A file missing from
+// the installation is said plainly; other unknown errors get their stack and a request to report
+// them, still redacted.
 
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 
@@ -49,7 +50,24 @@ export function reportError(error: unknown, context: CommandContext): number {
     return error.exitCode;
   }
 
+  const missing = missingModule(error);
+  if (missing !== undefined) {
+    context.logger.error(
+      `cannot load ${missing}: the installation is incomplete; reinstall ona-build, or run ` +
+        'npm run build in its source',
+    );
+    return 70;
+  }
+
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   context.logger.error(`unexpected error, please report it at ${ISSUES_URL}\n${detail}`);
   return 70;
+}
+
+/** A file of the installation that is not there, as `require` names it (`./vendor/dockerode.js`). */
+function missingModule(error: unknown): string | undefined {
+  if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
+    return undefined;
+  }
+  return /^Cannot find module '([^']+)'/.exec(error.message)?.[1];
 }

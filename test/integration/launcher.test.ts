@@ -94,4 +94,22 @@ describe('the launcher', () => {
     expect(run.stderr.toString()).toContain(`cannot read ${bundle} (ENOENT)`);
     expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
   });
+
+  it('says the installation is incomplete when a vendored module is missing', () => {
+    const { dir } = copyBin();
+    fs.rmSync(path.join(dir, 'vendor', 'dockerode.js'));
+    const env = { PATH: process.env.PATH, NODE_PATH: path.resolve('node_modules') };
+
+    const run = spawnSync(
+      process.execPath,
+      [path.join(dir, 'ona-build.js'), 'scan', 'some-image:1', '--org', 'acme'],
+      { env: { ...env, ONA_BUILD_STORE: path.join(dir, 'store.db'), HOME: dir } },
+    );
+
+    expect(run.status).toBe(70);
+    expect(run.stderr.toString()).toContain(
+      'cannot load ./vendor/dockerode.js: the installation is incomplete',
+    );
+    expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
+  });
 });
