@@ -51,6 +51,7 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   for (const override of resolution.overrides) logger.info(describeOverride(override));
 
   const root = chooseTempRoot(rootOptions);
+  for (const problem of root.passedOver) logger.debug(`temp root passed over: ${problem}`);
   if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
   return { secrets: resolution.secrets, root };
 }

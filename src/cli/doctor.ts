@@ -91,7 +91,8 @@ function doctorChecks(
       name: 'tmpfs',
       run: () => {
         const root = chooseTempRoot({ env, explicit: paths.tmpdir ?? env.ONA_BUILD_TMPDIR });
-        return Promise.resolve(`secret files go to ${root.path} (tmpfs)`);
+        const passedOver = root.passedOver.map((problem) => `; passed over ${problem}`);
+        return Promise.resolve(`secret files go to ${root.path} (tmpfs)${passedOver.join('')}`);
       },
     },
     {

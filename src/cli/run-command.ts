@@ -64,7 +64,7 @@ export function reportError(error: unknown, context: CommandContext): number {
   return 70;
 }
 
-/** A file of the installation that is not there, as `require` names it (`./vendor/dockerode.js`). */
+/** A file missing from the installation, as `require` names it (`./vendor/dockerode.js`). */
 function missingModule(error: unknown): string | undefined {
   if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
     return undefined;

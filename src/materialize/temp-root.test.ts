@@ -106,7 +106,11 @@ describe('checkRoot and chooseTempRoot', () => {
   });
 
   it('chooses an explicit tmpfs root', () => {
-    expect(chooseTempRoot({ env: {}, explicit: shm })).toEqual({ path: shm, isTmpfs: true });
+    expect(chooseTempRoot({ env: {}, explicit: shm })).toEqual({
+      path: shm,
+      isTmpfs: true,
+      passedOver: [],
+    });
   });
 
   it('chooses XDG_RUNTIME_DIR before /dev/shm', () => {
@@ -119,13 +123,15 @@ describe('checkRoot and chooseTempRoot', () => {
     expect(chooseTempRoot({ env: { XDG_RUNTIME_DIR: shm } })).toEqual({
       path: '/dev/shm',
       isTmpfs: true,
+      passedOver: [`${shm}: is writable by others without the sticky bit`],
     });
   });
 
   it('prefers a tmpfs over a disk XDG_RUNTIME_DIR even when disk is allowed', () => {
-    expect(chooseTempRoot({ env: { XDG_RUNTIME_DIR: disk }, allowDisk: true }).path).toBe(
-      '/dev/shm',
-    );
+    const root = chooseTempRoot({ env: { XDG_RUNTIME_DIR: disk }, allowDisk: true });
+
+    expect(root.path).toBe('/dev/shm');
+    expect(root.passedOver).toEqual([`${disk}: is not a tmpfs`]);
   });
 
   it('refuses an explicit disk root, naming it and the way out', () => {
@@ -140,6 +146,7 @@ describe('checkRoot and chooseTempRoot', () => {
     expect(chooseTempRoot({ env: {}, explicit: disk, allowDisk: true })).toEqual({
       path: disk,
       isTmpfs: false,
+      passedOver: [],
     });
   });
 

@@ -24,6 +24,8 @@ export interface TempRootOptions {
 export interface TempRoot {
   readonly path: string;
   readonly isTmpfs: boolean;
+  /** The better candidates it was chosen over, each with why it was unusable. */
+  readonly passedOver: string[];
 }
 
 /** The candidate roots, best first. */
@@ -49,7 +51,9 @@ export function chooseTempRoot(options: TempRootOptions): TempRoot {
     problems = [];
     for (const root of roots) {
       const problem = checkRoot(root, allowDisk);
-      if (problem === undefined) return { path: root, isTmpfs: isMemoryFs(root) };
+      if (problem === undefined) {
+        return { path: root, isTmpfs: isMemoryFs(root), passedOver: problems };
+      }
       problems.push(`${root}: ${problem}`);
     }
   }

@@ -26,6 +26,16 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     expect(run.stdout).toContain('buildx plugin');
   });
 
+  it('says which temp root it passed over and why', async () => {
+    const run = await runCli(sandbox, ['doctor'], { env: { XDG_RUNTIME_DIR: sandbox.dir } });
+
+    const tmpfs = run.stdout.split('\n').find((line) => /^ok +tmpfs /.test(line));
+
+    expect(tmpfs).toContain(
+      `secret files go to /dev/shm (tmpfs); passed over ${sandbox.dir}: is not a tmpfs`,
+    );
+  });
+
   it('names each broken part and exits 1', async () => {
     const run = await runCli(sandbox, ['doctor'], {
       env: {
