@@ -64,7 +64,12 @@ export async function runBuild(options: BuildOptions): Promise<number> {
 
   if (options.dryRun) {
     const runDir = path.join(prepared.root.path, `${RUN_DIR_PREFIX}${process.pid}-<random>`);
-    const detected = await builder.catch((): Builder => ({ docker, kind: 'buildx' }));
+    const detected = await builder.catch((error: unknown): Builder => {
+      if (!(error instanceof DockerUnavailableError)) throw error;
+      // The plan is still worth showing; it says which builder a working setup would use.
+      options.logger.warn(`${error.message}; the plan shows a buildx build, which fails here`);
+      return { docker, kind: 'buildx' };
+    });
     const plan = planFor(options, checked, info, detected, runDir, []);
     options.stdout.write(
       options.planFormat === 'text'

@@ -80,6 +80,17 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).not.toContain('never run by default');
   });
 
+  it('plans without a docker client, warning that the build would fail', async () => {
+    const run = await runCli(sandbox, ['plan', ...PROJECT, 'fixtures/preflight-alias'], {
+      env: { ONA_BUILD_DOCKER: '/nonexistent/docker' },
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Builder:    buildx (/nonexistent/docker)');
+    expect(run.stderr).toContain('docker client not found (/nonexistent/docker)');
+    expect(run.stderr).toContain('the plan shows a buildx build, which fails here');
+  });
+
   it('passes ids derived from targets, answering .npmrc with the file secret npmrc', async () => {
     const run = await runCli(sandbox, buildArgs('preflight-alias'));
 
