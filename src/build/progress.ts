@@ -14,6 +14,10 @@ export function progressMode(args: readonly string[]): string | undefined {
   return mode;
 }
 
+export const RAWJSON_REFUSED =
+  'rawjson progress cannot be redacted reliably (step output is base64 in pieces): ' +
+  'use --progress=plain, tty or quiet';
+
 /**
  * `rawjson` progress carries each step's output base64-encoded, cut into records wherever
  * BuildKit cuts it: a value split across two records shows in neither, yet decodes whole. The
@@ -24,8 +28,5 @@ export function refuseUnredactableProgress(args: readonly string[], env: NodeJS.
   const mode = progressMode(args) ?? env.BUILDKIT_PROGRESS;
   if (mode?.trim().toLowerCase() !== 'rawjson') return;
 
-  throw new UsageError(
-    'rawjson progress cannot be redacted reliably (step output is base64 in pieces): ' +
-      'use --progress=plain, tty or quiet',
-  );
+  throw new UsageError(RAWJSON_REFUSED);
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,38 @@ describe('shimScript', () => {
     [['inspect', '--format', '{{.Id}}', 'x']],
   ])('passes %j through unchanged', (args) => {
     expect(run(...args)).toEqual(args);
+  });
+
+  const refused = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const result = spawnSync(shim, args, {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', ...env },
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it.each([
+    [['buildx', 'build', '--progress=rawjson', '.']],
+    [['build', '--progress', 'rawjson', '.']],
+    [['buildx', 'b', '.', '--progress=rawjson']],
+  ])('refuses rawjson progress in %j, before docker runs', (args) => {
+    const result = refused(args);
+
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'ona-build exec: rawjson progress cannot be redacted reliably (step output is base64 in ' +
+        'pieces): use --progress=plain, tty or quiet\n',
+    );
+  });
+
+  it('refuses rawjson progress from BUILDKIT_PROGRESS for builds only', () => {
+    expect(refused(['build', '.'], { BUILDKIT_PROGRESS: 'rawjson' }).status).toBe(2);
+    expect(refused(['ps'], { BUILDKIT_PROGRESS: 'rawjson' })).toMatchObject({
+      status: 0,
+      stdout: 'ps\n',
+    });
+    expect(refused(['buildx', 'build', '--progress=plain', '.']).status).toBe(0);
   });
 
   it('keeps arguments with spaces, quotes and empty strings intact', () => {

@@ -2,7 +2,10 @@
 // costs nothing per docker call, and it only rewrites builds: for `docker build`, `docker buildx
 // build` (or `b`), `docker builder build` and `docker image build` it adds the run's `--secret`
 // flags right after the subcommand; every other docker command reaches the real client as it is.
-// The flags hold ids and file paths only; values stay in the files.
+// The flags hold ids and file paths only; values stay in the files. A build asking for rawjson
+// progress is refused (exit 2), as `ona-build build` refuses it: that output cannot be redacted.
+
+import { RAWJSON_REFUSED } from '../build/progress.js';
 
 /** Quotes a string for sh: single quotes, with embedded single quotes closed and escaped. */
 export function shQuote(text: string): string {
@@ -21,10 +24,20 @@ export function shimScript(options: ShimOptions): string {
   return `#!/bin/sh
 # Written by ona-build exec for this run only; removed when the command exits.
 real=${shQuote(options.realDocker)}
+refuse() {
+  printf 'ona-build exec: %s\\n' ${shQuote(RAWJSON_REFUSED)} >&2
+  exit 2
+}
 state=global
+build=no
+previous=
 for arg do
   shift
   set -- "$@" "$arg"
+  if [ $build = yes ]; then
+    case $previous:$arg in --progress:rawjson|*:--progress=rawjson) refuse ;; esac
+    previous=$arg
+  fi
   case $state in
     skip-global) state=global; continue ;;
     skip-buildx) state=buildx; continue ;;
@@ -37,13 +50,15 @@ for arg do
     global:-*) ;;
     global:build|buildx:build|buildx:b|builder:build|image:build)
       set -- "$@" ${flags}
-      state=done ;;
+      state=done
+      build=yes ;;
     global:buildx|global:builder|global:image) state=$arg ;;
     buildx:--builder) state=skip-buildx ;;
     buildx:-*) ;;
     *) state=done ;;
   esac
 done
+if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then refuse; fi
 exec "$real" "$@"
 `;
 }

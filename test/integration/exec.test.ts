@@ -111,6 +111,15 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stdout).toMatch(/^client \d+\.\d+/);
   });
 
+  it('refuses a build with rawjson progress run by the command, leaving nothing', async () => {
+    const build = ['docker', 'buildx', 'build', '--progress=rawjson', 'fixtures/secrets-read'];
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('ona-build exec: rawjson progress cannot be redacted');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it("drops a caller's variable that holds a stored secret's value", async () => {
     const result = await runCli(
       sandbox,
