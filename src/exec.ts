@@ -2,9 +2,10 @@
 // checked against every registered secret value: a value found there is a bug in ona-build, and
 // the spawn is refused rather than leaking it to `ps` or /proc/<pid>/environ.
 
-import { execa, type Options, type ResultPromise } from 'execa';
+import { execa, type Options, type ResultPromise, type VerboseObject } from 'execa';
 
 import { OnaBuildError } from './errors.js';
+import type { Logger } from './log.js';
 import type { Redactor } from './redact/index.js';
 
 export interface RunOptions {
@@ -22,7 +23,8 @@ export interface RunOptions {
    * turns it off: a build's output would otherwise be held in memory a second time, whole.
    */
   readonly buffer?: boolean;
-  readonly verbose?: boolean;
+  /** Logs the command line, and how it ended, at debug level (when the logger has it on). */
+  readonly logger?: Logger;
 }
 
 export function spawnChecked(file: string, args: readonly string[], options: RunOptions) {
@@ -42,9 +44,27 @@ export function spawnChecked(file: string, args: readonly string[], options: Run
     buffer: options.buffer ?? true,
     encoding: 'buffer',
     stripFinalNewline: false,
-    // 'short' prints the command line only (already guarded); 'full' would bypass the redactor.
-    verbose: options.verbose ? 'short' : 'none',
+    verbose: debugLogger(options.logger),
   }) as ResultPromise<{ encoding: 'buffer'; reject: false }>;
+}
+
+/**
+ * execa's own verbose lines go straight to stderr, in a format of their own: they would break
+ * `--log-format json` and skip the redactor. Its events go through the logger instead. Output
+ * lines are never among them: output is read as bytes, which execa does not log.
+ */
+function debugLogger(logger: Logger | undefined): Options['verbose'] {
+  if (!logger?.isEnabled('debug')) return 'none';
+  return (_line, minimal) => {
+    // execa's typings name the fuller object (with the result) only outside the function.
+    const event = minimal as unknown as VerboseObject;
+    const id = event.commandId;
+    if (event.type === 'command') logger.debug('running', { id, command: event.escapedCommand });
+    if (event.type === 'error') logger.debug('the command failed', { id, reason: event.message });
+    if (event.type === 'duration') {
+      logger.debug('the command ended', { id, ms: Math.round(event.result?.durationMs ?? 0) });
+    }
+  };
 }
 
 export function assertNothingSecret(

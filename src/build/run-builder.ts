@@ -49,7 +49,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     stdin: options.stdinInherit ? 'inherit' : 'ignore',
     detached: true,
     buffer: false,
-    verbose: options.logger.isEnabled('debug'),
+    logger: options.logger,
   });
 
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
