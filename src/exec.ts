@@ -23,6 +23,8 @@ export interface RunOptions {
    * turns it off: a build's output would otherwise be held in memory a second time, whole.
    */
   readonly buffer?: boolean;
+  /** Also open a pipe on the child's fd 3, for output it is told to write there. */
+  readonly fd3?: boolean;
   /** Logs the command line, and how it ended, at debug level (when the logger has it on). */
   readonly logger?: Logger;
 }
@@ -34,9 +36,12 @@ export function spawnChecked(file: string, args: readonly string[], options: Run
     env: options.env,
     extendEnv: false,
     cwd: options.cwd,
-    stdin: options.stdin ?? 'ignore',
-    stdout: options.stdout ?? 'pipe',
-    stderr: options.stderr ?? 'pipe',
+    stdio: [
+      options.stdin ?? 'ignore',
+      options.stdout ?? 'pipe',
+      options.stderr ?? 'pipe',
+      ...(options.fd3 ? ['pipe' as const] : []),
+    ],
     detached: options.detached ?? false,
     // The caller owns the child's lifetime: it forwards signals and waits.
     cleanup: !options.detached,

@@ -111,18 +111,20 @@ async function buildInRunDir(
 
   const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };
   const childEnv = builderEnv(env, overrides, checked.fromEnv);
-  const script = wantsPty(options.passthrough, options.stderrIsTty === true) && findScript(env);
+  const readsStdin = info.context === '-' || info.dockerfile === '-';
+  const script =
+    wantsPty(options.passthrough, options.stderrIsTty === true, readsStdin) && findScript(env);
   if (script) logger.debug('running the builder on a pseudo-terminal for tty progress');
   const result = await runBuilder({
     argv: script ? ptyArgv(script, plan.argv) : plan.argv,
     env: childEnv,
     redactor,
-    // On a pseudo-terminal stdout and stderr are one stream: the progress display, for stderr.
-    stdout: script ? options.stderr : options.stdout,
+    stdout: options.stdout,
     stderr: options.stderr,
+    pty: Boolean(script),
     signals,
     logger,
-    stdinInherit: info.context === '-' || info.dockerfile === '-',
+    stdinInherit: readsStdin,
     onSpawn: (pid) => dir.recordBuilder(pid),
   });
 

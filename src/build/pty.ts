@@ -1,7 +1,9 @@
 // BuildKit's `tty` progress (the live, redrawn display) needs a terminal, but the builder's output
 // must pass through the redactor, so it cannot write to the user's terminal directly. util-linux
 // `script` gives the builder a pseudo-terminal of its own and copies what it draws, ANSI codes and
-// `\r` included, to a pipe the redactor reads.
+// `\r` included, to a pipe the redactor reads. Only the display goes through it: the builder's own
+// stdout (an image id with -q, a tar with -o -, --call results) stays a pipe of its own, byte for
+// byte, as with a plain docker buildx build.
 
 import { shQuote } from '../exec-shim/shim-script.js';
 import { which } from '../which.js';
@@ -9,9 +11,16 @@ import { progressMode } from './progress.js';
 
 /**
  * Use a pseudo-terminal when the user asked for `tty` progress, or left it to `auto` while sitting
- * at a terminal (a plain `docker buildx build` would draw the live display there).
+ * at a terminal (a plain `docker buildx build` would draw the live display there). Never when the
+ * builder reads its stdin (a context or Dockerfile from `-`): through a terminal, the bytes would
+ * be taken as keystrokes, ^C and ^D included.
  */
-export function wantsPty(args: readonly string[], stderrIsTty: boolean): boolean {
+export function wantsPty(
+  args: readonly string[],
+  stderrIsTty: boolean,
+  readsStdin = false,
+): boolean {
+  if (readsStdin) return false;
   const mode = progressMode(args);
   return mode === 'tty' || ((mode === undefined || mode === 'auto') && stderrIsTty);
 }
@@ -21,10 +30,11 @@ export function findScript(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * `script -q -e -c '<argv>' /dev/null`: quiet, the child's exit code, no typescript file. The
- * argv holds ids and paths only (the leak guard checks it before anything starts), and every
- * element is quoted for the shell `script` runs it with.
+ * `script -q -e -c '<argv> >&3 3>&-' /dev/null`: quiet, the child's exit code, no typescript
+ * file; the builder's stdout goes to fd 3, which `script` passes down (the caller opens it), and
+ * only its stderr is the terminal. The argv holds ids and paths only (the leak guard checks it
+ * before anything starts), and every element is quoted for the shell `script` runs it with.
  */
 export function ptyArgv(script: string, argv: readonly string[]): string[] {
-  return [script, '-q', '-e', '-c', argv.map(shQuote).join(' '), '/dev/null'];
+  return [script, '-q', '-e', '-c', `${argv.map(shQuote).join(' ')} >&3 3>&-`, '/dev/null'];
 }

@@ -3,6 +3,7 @@
 // within a bound, for it to exit. The caller removes secret files only after this returns:
 // BuildKit reads secret files lazily, while the build runs.
 
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { spawnChecked } from '../exec.js';
@@ -23,6 +24,11 @@ export interface RunBuilderOptions {
   readonly logger: Logger;
   readonly cwd?: string;
   readonly stdinInherit?: boolean;
+  /**
+   * The argv runs the builder under `script` (see pty.ts): what the child writes to its stdout is
+   * the pseudo-terminal's display, for stderr, and the builder's own stdout arrives on fd 3.
+   */
+  readonly pty?: boolean;
   /** Called with the builder's pid as soon as it is started. */
   readonly onSpawn?: (pid: number) => void;
   /** How long to wait after forwarding a signal before killing the group. */
@@ -50,19 +56,28 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     detached: true,
     buffer: false,
     logger: options.logger,
+    fd3: options.pty,
   });
 
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const stopForwarding = forwardSignals(child, options);
   const tail = new OutputTail();
+  // Each output has a redactor of its own (a redactor holds back a partial mask per stream).
+  const toStdout = () => redactWritable(options.redactor, options.stdout);
+  const toStderr = () => redactWritable(options.redactor, tail.tee(options.stderr));
+  const outputs: [Readable, Writable][] = options.pty
+    ? [
+        [child.stdio[3] as Readable, toStdout()],
+        [child.stdout, toStderr()],
+        [child.stderr, toStderr()],
+      ]
+    : [
+        [child.stdout, toStdout()],
+        [child.stderr, toStderr()],
+      ];
   // Settles with the first stream error, if any, so that one can never go unhandled while the
   // child is awaited.
-  const outWriter = redactWritable(options.redactor, options.stdout);
-  const errWriter = redactWritable(options.redactor, tail.tee(options.stderr));
-  const streamError = Promise.all([
-    pipeline(child.stdout, outWriter),
-    pipeline(child.stderr, errWriter),
-  ]).then(
+  const streamError = Promise.all(outputs.map(([from, to]) => pipeline(from, to))).then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
@@ -75,9 +90,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   // Only while nothing is waiting to be read or written: output still draining to a slow reader
   // is never cut short.
   const idle = () =>
-    [child.stdout, child.stderr].every((stream) => !stream || stream.readableLength === 0) &&
-    outWriter.writableLength === 0 &&
-    errWriter.writableLength === 0;
+    outputs.every(([from, to]) => from.readableLength === 0 && to.writableLength === 0);
   const graceMs = options.outputGraceMs ?? OUTPUT_GRACE_MS;
   const abandonIfIdle = () => {
     if (!idle()) {
@@ -86,8 +99,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     }
     abandoned = true;
     options.logger.warn('the builder exited but its output is still held open: not waiting');
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    for (const [from] of outputs) from.destroy();
   };
   child.once('exit', () => {
     graceTimer = setTimeout(abandonIfIdle, graceMs);

@@ -48,6 +48,8 @@ export interface CliRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** stdout as bytes, for output that is not text (a tar from `-o -`). */
+  readonly stdoutBytes: Buffer;
   readonly raw: Buffer;
 }
 
@@ -89,6 +91,7 @@ export async function runCli(
     exitCode: result.exitCode ?? -1,
     stdout: stdout.toString('utf8'),
     stderr: stderr.toString('utf8'),
+    stdoutBytes: stdout,
     raw: Buffer.concat([stdout, stderr]),
   };
 }

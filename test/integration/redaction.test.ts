@@ -3,6 +3,9 @@
 // values too short to mask stay visible and are warned about (C29); a credential cut out of a
 // file secret's field is masked, the file's public settings are not.
 
+import { Readable } from 'node:stream';
+
+import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -98,4 +101,26 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(tty.stderr).toContain('value: ***');
     expect(tty.raw.includes(sandbox.canary)).toBe(false);
   });
+
+  it("keeps the builder's stdout apart from the tty display: a tar on stdout arrives whole", async () => {
+    const args = buildArgs('tty-stdout', '--progress=tty', '--output', 'type=tar,dest=-');
+    const tty = await runCli(sandbox, args);
+
+    expect(tty.exitCode, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('\x1b[');
+    expect(await tarFiles(tty.stdoutBytes)).toEqual({ 'greeting.txt': 'hello from the build\n' });
+  });
 });
+
+/** The regular files of a tar, by name, as text. */
+async function tarFiles(data: Buffer): Promise<Record<string, string>> {
+  const extract = tar.extract();
+  Readable.from([data]).pipe(extract);
+  const files: Record<string, string> = {};
+  for await (const entry of extract) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    if (entry.header.type === 'file') files[entry.header.name] = Buffer.concat(chunks).toString();
+  }
+  return files;
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { Logger } from '../log.js';
+import { Redactor } from '../redact/index.js';
+import { SignalTrap } from '../signals.js';
+import { findScript, ptyArgv, wantsPty } from './pty.js';
+import { runBuilder } from './run-builder.js';
+
+const VALUE = 'pty-test-value-93d1e';
+
+let trap: SignalTrap | undefined;
+let work: string | undefined;
+
+afterEach(() => {
+  trap?.dispose();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+function collector() {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
+describe('wantsPty', () => {
+  it('follows the progress mode: tty always, auto and unset only at a terminal', () => {
+    expect(wantsPty(['--progress=tty', '.'], false)).toBe(true);
+    expect(wantsPty(['--progress', 'auto', '.'], true)).toBe(true);
+    expect(wantsPty(['.'], true)).toBe(true);
+    expect(wantsPty(['.'], false)).toBe(false);
+    expect(wantsPty(['--progress=plain', '.'], true)).toBe(false);
+  });
+
+  it('never when the builder reads its stdin: a terminal would take the bytes as keystrokes', () => {
+    expect(wantsPty(['--progress=tty', '-'], true, true)).toBe(false);
+  });
+});
+
+describe('the builder on a pseudo-terminal', () => {
+  const script = findScript(process.env);
+
+  it.skipIf(script === undefined)(
+    'keeps its stdout a pipe of its own, byte for byte, and only stderr on the terminal',
+    async () => {
+      trap = new SignalTrap();
+      const redactor = new Redactor();
+      redactor.add([{ id: 'TOKEN', value: Buffer.from(VALUE) }]);
+      const stdout = collector();
+      const stderr = collector();
+      // The value comes from a file, as a secret mount's would: argv must never carry it.
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-pty-'));
+      fs.writeFileSync(path.join(work, 'value'), `${VALUE}\n`);
+      // Binary bytes and bare newlines, which a terminal would turn into \r\n; then what the
+      // command sees of its own outputs.
+      const command = [
+        "printf 'id\\000\\001\\n\\n'",
+        `cat '${path.join(work, 'value')}'`,
+        '[ -t 1 ] || echo stdout-is-a-pipe >&2',
+        '[ -t 2 ] && echo stderr-is-a-terminal >&2',
+        'exit 4',
+      ].join('; ');
+
+      const result = await runBuilder({
+        argv: ptyArgv(script!, ['/bin/sh', '-c', command]),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        redactor,
+        stdout: stdout.stream,
+        stderr: stderr.stream,
+        signals: trap,
+        logger: new Logger({ level: 'error', format: 'text', redactor, sink: stderr.stream }),
+        pty: true,
+      });
+
+      expect(result.exitCode).toBe(4);
+      expect(stdout.bytes()).toEqual(Buffer.from('id\x00\x01\n\n***\n', 'latin1'));
+      const display = stderr.bytes().toString('latin1');
+      expect(display).toContain('stdout-is-a-pipe');
+      expect(display).toContain('stderr-is-a-terminal\r\n');
+      // The failure hints read the display.
+      expect(result.stderrTail).toContain('stderr-is-a-terminal');
+    },
+  );
+});
