@@ -4,7 +4,7 @@
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
 import type { Principal } from '../secrets/resolve.js';
-import { changedIds, openFingerprintStore } from './fingerprints.js';
+import { changedIds, openFingerprintStore, type Fingerprints } from './fingerprints.js';
 import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 
 export interface StalenessOptions {
@@ -44,13 +44,24 @@ export function checkStaleness(options: StalenessOptions): StalenessResult {
 
   const changed = changedIds(previous, current);
   if (changed.length === 0) return { flags: [], commit };
-  return { flags: reactToChange(changed, options), commit };
+
+  const reaction = reactToChange(changed, options);
+  // Secrets only warned about may still sit, old, in cached steps: they stay "changed" (their
+  // old fingerprints are kept) until a build rebuilds those steps.
+  const keepOld = () => store.save(withPrevious(current, previous, reaction.stale));
+  return { flags: reaction.flags, commit: reaction.stale.length > 0 ? keepOld : commit };
 }
 
-function reactToChange(allChanged: string[], options: StalenessOptions): string[] {
+interface Reaction {
+  readonly flags: string[];
+  /** Changed ids whose cached steps were left as they are. */
+  readonly stale: string[];
+}
+
+function reactToChange(allChanged: string[], options: StalenessOptions): Reaction {
   // A changed secret that no step mounts cannot be in any cached step: nothing to say or do.
   const changed = allChanged.filter((id) => options.stagesMounting?.([id])?.length !== 0);
-  if (changed.length === 0) return [];
+  if (changed.length === 0) return { flags: [], stale: [] };
 
   const stages = options.stagesMounting?.(changed);
   const names = changed.join(', ');
@@ -61,14 +72,24 @@ function reactToChange(allChanged: string[], options: StalenessOptions): string[
         'secrets out of its cache keys, so cached steps that mount them may still hold the ' +
         'old values; pass --rebuild-on-secret-change to rebuild those stages',
     );
-    return [];
+    return { flags: [], stale: changed };
   }
 
   if (stages === undefined) {
     options.logger.info(`secrets changed (${names}): rebuilding without the cache`);
-    return ['--no-cache'];
+    return { flags: ['--no-cache'], stale: [] };
   }
-  if (stages.length === 0) return [];
+  if (stages.length === 0) return { flags: [], stale: [] };
   options.logger.info(`secrets changed (${names}): rebuilding stages ${stages.join(', ')}`);
-  return ['--no-cache-filter', stages.join(',')];
+  return { flags: ['--no-cache-filter', stages.join(',')], stale: [] };
+}
+
+/** `current`, with the fingerprints (or absence) that `previous` had for `ids`. */
+function withPrevious(current: Fingerprints, previous: Fingerprints, ids: string[]): Fingerprints {
+  const merged = { ...current };
+  for (const id of ids) {
+    if (id in previous) merged[id] = previous[id];
+    else delete merged[id];
+  }
+  return merged;
 }

@@ -42,6 +42,19 @@ describe.runIf(requireEngine())('secrets that change under the build cache', () 
     );
   });
 
+  it('keeps warning until the stage is rebuilt; the flag then still rebuilds it', async () => {
+    const again = await runCli(sandbox, BUILD);
+    const rebuilt = await runCli(sandbox, [...BUILD, '--rebuild-on-secret-change']);
+    const after = await runCli(sandbox, BUILD);
+
+    expect(again.stderr).toContain('secrets changed since the last build of this Dockerfile');
+    expect(again.stderr).toMatch(STEP);
+    expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toContain('secrets changed (rotating)');
+    expect(rebuilt.stderr).not.toMatch(STEP);
+    expect(after.stderr).not.toContain('secrets changed');
+  });
+
   it('rebuilds with --rebuild-on-secret-change, then is quiet again', async () => {
     await setSecret(sandbox, ['rotating', ...PROJECT, '--mount', '/r'], 'third-value-3');
 
