@@ -70,6 +70,13 @@ describe('validateName', () => {
   ])('rejects %s', (_label, name) => {
     expect(() => validateName(name)).toThrow(SecretError);
   });
+
+  it('does not repeat a NAME=VALUE name, whose value part may be a secret', () => {
+    const run = () => validateName(`TOKEN=${CANARY}`);
+
+    expect(run).toThrow("invalid secret name: it contains '='");
+    expect(run).not.toThrow(CANARY);
+  });
 });
 
 describe('validateScope', () => {

@@ -24,6 +24,15 @@ export function validateName(name: string): void {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
     throw new SecretError(`secret name must be 1 to ${MAX_NAME_LENGTH} characters long`);
   }
+  // `NAME=VALUE` is how other tools take a value on the command line: the text after `=` may well
+  // be a secret, so it is not repeated.
+  if (name.includes('=')) {
+    throw new SecretError(
+      "invalid secret name: it contains '=' (not repeated here: it may hold a value); values " +
+        'are read from stdin or --from-file, never from the command line',
+      'SECRET_NAME',
+    );
+  }
   if (!NAME_PATTERN.test(name) || name === '.' || name === '..') {
     throw new SecretError(
       `invalid secret name ${JSON.stringify(name)}: use letters, digits, '_', '.' and '-'`,
