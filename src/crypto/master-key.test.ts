@@ -118,6 +118,15 @@ describe('loadMasterKey from the key file', () => {
     expect(error.message).toContain(`chmod 600 ${keyFile}`);
   });
 
+  it.runIf(process.getuid?.() === 0)("refuses another user's key file, whatever its mode", () => {
+    const keyFile = writeKeyFile(`${randomBytes(32).toString('base64')}\n`);
+    fs.chownSync(keyFile, 65534, 65534);
+
+    const error = thrown(() => loadMasterKey({ env: {}, keyFile, create: true }));
+
+    expect(error.message).toContain('belongs to another user (uid 65534)');
+  });
+
   it('refuses a key file that is a directory', () => {
     const keyFile = path.join(dir, 'master.key');
     fs.mkdirSync(keyFile, { mode: 0o700 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import { errorCode } from '../errno.js';
 import { StoreError } from '../errors.js';
+import { ownedByUs } from '../ownership.js';
 import { generateKey, KEY_BYTES } from './envelope.js';
 
 export const MASTER_KEY_ENV = 'ONA_BUILD_MASTER_KEY';
@@ -79,6 +80,13 @@ function readExistingKeyFile(keyFile: string): Buffer {
 function checkKeyFile(keyFile: string, stat: fs.Stats): void {
   if (!stat.isFile()) {
     throw new StoreError(`master key file ${keyFile} is not a regular file`, 'MASTER_KEY');
+  }
+  if (!ownedByUs(stat)) {
+    throw new StoreError(
+      `master key file ${keyFile} belongs to another user (uid ${stat.uid}), who could read or ` +
+        'replace it; use a key file of your own',
+      'MASTER_KEY',
+    );
   }
   if ((stat.mode & 0o077) !== 0) {
     const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { decrypt, DecryptError, encrypt } from '../../crypto/envelope.js';
 import { errorCode } from '../../errno.js';
 import { OnaBuildError, StoreError } from '../../errors.js';
+import { ownedByUs } from '../../ownership.js';
 import type { Scope } from '../model.js';
 
 /** Part of every AAD; bump it (with a migration) if the AAD layout ever changes. */
@@ -85,7 +86,9 @@ export type SecretFields = [name: string, type: string, meta: string, ...SealedR
 
 export function openDatabase(file: string): Database.Database {
   try {
+    refuseForeignLink(file);
     createPrivateFile(file);
+    refuseForeignOwner(file);
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
       // WAL lets readers run during a write; a killed writer leaves only an uncommitted tail that
@@ -100,6 +103,42 @@ export function openDatabase(file: string): Database.Database {
   } catch (error) {
     throw toStoreError(error, file);
   }
+}
+
+/**
+ * A symbolic link another user planted would have the store written wherever it points (SQLite
+ * creating the file there with its own mode); a dangling one too. Neither is followed.
+ */
+function refuseForeignLink(file: string): void {
+  let link: fs.Stats;
+  try {
+    link = fs.lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!link.isSymbolicLink()) return;
+
+  if (!ownedByUs(link)) {
+    throw new StoreError(
+      `secret store ${file} is a symbolic link owned by another user (uid ${link.uid}); ` +
+        'refusing to follow it',
+      'STORE_OWNER',
+    );
+  }
+  if (!fs.existsSync(file)) {
+    throw new StoreError(`secret store ${file} is a symbolic link to a missing file`, 'STORE');
+  }
+}
+
+/** Checked before anything is written: another user's store is neither read nor filled. */
+function refuseForeignOwner(file: string): void {
+  const { uid } = fs.statSync(file);
+  if (ownedByUs({ uid })) return;
+  throw new StoreError(
+    `secret store ${file} belongs to another user (uid ${uid}), who could read or replace it; ` +
+      'use a store of your own',
+    'STORE_OWNER',
+  );
 }
 
 /**

@@ -313,6 +313,38 @@ describe('SqliteStore file', () => {
     expect(() => openStore()).toThrow(/has mode 0644: run chmod 600/);
   });
 
+  // Giving a file to another user takes root; as any other user these cannot be set up.
+  const isRoot = process.getuid?.() === 0;
+  const NOBODY = 65534;
+
+  it.runIf(isRoot)("refuses another user's store file before writing anything to it", () => {
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    fs.writeFileSync(storePath, '', { mode: 0o600 });
+    fs.chownSync(storePath, NOBODY, NOBODY);
+
+    expect(() => openStore()).toThrow(/belongs to another user \(uid 65534\)/);
+    expect(fs.statSync(storePath).size).toBe(0);
+  });
+
+  it.runIf(isRoot)('refuses a store path that is a symbolic link of another user', () => {
+    const target = path.join(dir, 'elsewhere.db');
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    fs.symlinkSync(target, storePath);
+    fs.lchownSync(storePath, NOBODY, NOBODY);
+
+    expect(() => openStore()).toThrow(/symbolic link owned by another user/);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  it('refuses a dangling symbolic link, creating nothing where it points', () => {
+    const target = path.join(dir, 'elsewhere.db');
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    fs.symlinkSync(target, storePath);
+
+    expect(() => openStore()).toThrow(/symbolic link to a missing file/);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
   it("refuses another program's SQLite database and leaves it untouched", () => {
     fs.mkdirSync(path.dirname(storePath), { recursive: true });
     const foreign = new Database(storePath);
