@@ -16,7 +16,7 @@ import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { refuseUnredactableProgress } from './progress.js';
 import { findScript, ptyArgv, wantsPty } from './pty.js';
-import { scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
+import { refuseScanAfterPush, scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
@@ -45,6 +45,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   const info = readPassthrough(options.passthrough);
   checkLocalContext(info);
   refuseUnredactableProgress(options.passthrough, env);
+  refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { LeakFoundError } from '../errors.js';
+import { LeakFoundError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
 
@@ -37,6 +37,31 @@ export function scanTarget(passthrough: readonly string[], runDir: string): Scan
       return image ? { image } : undefined;
     },
   };
+}
+
+/**
+ * A push happens as the build ends, before anything can be scanned: `fail` could not keep a leaky
+ * image from the registry, so it is refused up front rather than giving that false assurance.
+ */
+export function refuseScanAfterPush(passthrough: readonly string[], mode: ScanMode): void {
+  if (mode !== 'fail' || !pushesResult(passthrough)) return;
+  throw new UsageError(
+    '--scan-leaks=fail cannot stop a push: the image is pushed before it can be scanned; ' +
+      'build with --load and --scan-leaks=fail, then push the image once it has passed',
+  );
+}
+
+/** `--push`, or an `--output` of type registry or with push=true. */
+export function pushesResult(args: readonly string[]): boolean {
+  const options = args.slice(0, endOfOptions(args));
+  if (options.some((arg) => arg === '--push' || arg === '--push=true')) return true;
+  const output = flagValue(args, ['--output', '-o']) ?? '';
+  return /(?:^|,)(?:type=registry|push=true)(?:,|$)/.test(output);
+}
+
+function endOfOptions(args: readonly string[]): number {
+  const end = args.indexOf('--');
+  return end === -1 ? args.length : end;
 }
 
 export async function scanBuildResult(

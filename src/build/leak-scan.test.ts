@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+
+import { UsageError } from '../errors.js';
+import { pushesResult, refuseScanAfterPush } from './leak-scan.js';
+
+describe('pushesResult', () => {
+  it.each([
+    [['--push', '.']],
+    [['--push=true', '.']],
+    [['-o', 'type=registry', '.']],
+    [['--output=type=image,name=r/x,push=true', '.']],
+  ])('sees a push in %j', (args) => {
+    expect(pushesResult(args)).toBe(true);
+  });
+
+  it.each([
+    [['--load', '.']],
+    [['--push=false', '.']],
+    [['--output', 'type=image,push=false', '.']],
+    [['-o', 'type=docker,dest=out.tar', '.']],
+    [['.', '--', '--push']],
+  ])('sees no push in %j', (args) => {
+    expect(pushesResult(args)).toBe(false);
+  });
+});
+
+describe('refuseScanAfterPush', () => {
+  it('refuses --scan-leaks=fail with a push: the scan would come too late to stop it', () => {
+    expect(() => refuseScanAfterPush(['--push', '.'], 'fail')).toThrow(UsageError);
+    expect(() => refuseScanAfterPush(['--push', '.'], 'fail')).toThrow(/--load/);
+  });
+
+  it('lets warn mode, and fail mode without a push, through', () => {
+    expect(() => refuseScanAfterPush(['--push', '.'], 'warn')).not.toThrow();
+    expect(() => refuseScanAfterPush(['--load', '.'], 'fail')).not.toThrow();
+  });
+});
