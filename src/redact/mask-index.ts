@@ -11,6 +11,13 @@
 //
 // Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
 // make it far slower, and it cannot report a mask cut short at the end of a stream chunk.
+//
+// A copy cut short is masked too, when at least CUT_MIN bytes of a mask's beginning end a line and
+// either BuildKit's notice that it clipped the log follows (it cuts a step's log at its size limit
+// wherever that falls) or the copy holds half the mask (as `head -c` or `cut -c` may leave). Such
+// copies are found by their first bytes: blocks are sampled as if no mask were longer than
+// CUT_REACH, which finds every copy of that many bytes or more, and a line end whose last block
+// belongs to the first bytes of some mask has the starts just before it checked.
 
 /** Merged covered ranges as `[start, end, start, end, ...]`: sorted, touching ranges joined. */
 export type Ranges = number[];
@@ -35,10 +42,19 @@ interface Found {
   ranges: Ranges;
   partialFrom: number;
   partials: PartialMatch[];
+  /** Cut copies found from line ends, as ranges; merged into `ranges` at the end. */
+  cuts: Ranges;
 }
 
 const BLOCK = 3;
 const HEAD = 4;
+
+/** The shortest beginning of a mask that, cut short at a line end, is masked like a whole one. */
+export const CUT_MIN = 8;
+/** How far back from a line end a cut copy is looked for, and so how long it is at least found. */
+const CUT_REACH = 64;
+const LF = 0x0a;
+const CR = 0x0d;
 
 export class MaskIndex {
   // Bucket number + 1 for every byte pair that starts a mask; 0 where none does.
@@ -52,12 +68,15 @@ export class MaskIndex {
   // First 4 bytes of every mask; unused when some mask is shorter than that.
   readonly #heads: HashedBits | undefined;
   readonly #shortest: number;
+  // Blocks come from the first `reach` bytes of each mask: min(shortest, CUT_REACH).
+  readonly #reach: number;
   readonly #stride: number;
 
   constructor(masks: readonly Buffer[]) {
     const sorted = masks.filter((mask) => mask.length > 0).sort((a, b) => b.length - a.length);
     this.#shortest = sorted.length === 0 ? 0 : sorted[sorted.length - 1].length;
-    this.#stride = this.#shortest - BLOCK + 1;
+    this.#reach = Math.min(this.#shortest, CUT_REACH);
+    this.#stride = this.#reach - BLOCK + 1;
 
     this.#blocks = new HashedBits(sorted.length * Math.max(this.#stride, 0));
     this.#heads = this.#shortest >= HEAD ? new HashedBits(sorted.length) : undefined;
@@ -77,12 +96,14 @@ export class MaskIndex {
 
   /** Scans the starts from `from` on; a stream passes where its previous scan left off. */
   scan(data: Buffer, from = 0): ScanResult {
-    const found: Found = { ranges: [], partialFrom: data.length, partials: [] };
+    const found: Found = { ranges: [], partialFrom: data.length, partials: [], cuts: [] };
     if (from >= data.length || this.isEmpty) return found;
 
     // With masks shorter than a block, every position is a candidate.
     const tail = this.#stride > 0 ? this.#scanBlocks(data, from, found) : from;
     this.#verifyStarts(data, tail, data.length, found);
+    if (this.#stride > 0) this.#findCutsAtLineEnds(data, from, found);
+    if (found.cuts.length > 0) found.ranges = uniteRanges(found.ranges, found.cuts);
     return found;
   }
 
@@ -99,9 +120,48 @@ export class MaskIndex {
       checked = at + 1;
     }
 
-    // Starts after this leave too little room for a whole mask, so no block saw them; they can
-    // still begin a partial mask, which the caller checks one by one.
-    return Math.max(checked, data.length - this.#shortest + 1);
+    // Starts after this leave too little room for `reach` bytes of a mask, so no block saw them;
+    // they can still begin a partial mask, which the caller checks one by one.
+    return Math.max(checked, data.length - this.#reach + 1);
+  }
+
+  /**
+   * Cut copies shorter than `reach` that end a line, which the sampled blocks can miss. The last
+   * block before the line end then belongs to a mask's first `reach` bytes: one lookup rules out
+   * almost every line. Starts before `from` were decided by an earlier scan.
+   */
+  #findCutsAtLineEnds(data: Buffer, from: number, found: Found): void {
+    const heads = this.#heads;
+
+    for (let newline = data.indexOf(LF, from); newline !== -1;) {
+      const end = newline > 0 && data[newline - 1] === CR ? newline - 1 : newline;
+      newline = data.indexOf(LF, newline + 1);
+
+      const first = Math.max(from, end - this.#reach + 1);
+      if (end - CUT_MIN < first) continue;
+      if (!this.#blocks.has((data[end - 3] << 16) | (data[end - 2] << 8) | data[end - 1])) continue;
+
+      // The earliest start gives the longest cut.
+      for (let start = first; start <= end - CUT_MIN; start++) {
+        if (heads !== undefined && !heads.has(readHead(data, start))) continue;
+        if (!this.#isCutAt(data, start, end)) continue;
+        found.cuts.push(start, end);
+        break;
+      }
+    }
+  }
+
+  /** data[start, end) is a mask's beginning, and the mask goes on past a line end there. */
+  #isCutAt(data: Buffer, start: number, end: number): boolean {
+    const bucket = this.#pairs[(data[start] << 8) | data[start + 1]];
+    if (bucket === 0) return false;
+
+    const length = end - start;
+    for (const mask of this.#buckets[bucket - 1]) {
+      if (mask.length <= length || !isCutShort(mask, length, data, end)) continue;
+      if (data.compare(mask, 0, length, start, end) === 0) return true;
+    }
+    return false;
   }
 
   #verifyStarts(data: Buffer, from: number, to: number, found: Found): void {
@@ -124,20 +184,26 @@ export class MaskIndex {
     if (bucket === 0) return;
 
     const room = data.length - start;
+    // The longest copy of a mask's beginning cut short at a line end, if any.
+    let cut = 0;
     for (const mask of this.#buckets[bucket - 1]) {
       const length = Math.min(mask.length, room);
       let at = 2;
       while (at < length && data[start + at] === mask[at]) at++;
-      if (at < length) continue;
+      if (at < length) {
+        if (at > cut && isCutShort(mask, at, data, start + at)) cut = at;
+        continue;
+      }
 
       if (mask.length > room) {
         if (found.partialFrom === data.length) found.partialFrom = start;
         found.partials.push({ start, mask });
         continue;
       }
-      addRange(found.ranges, start, start + mask.length);
+      addRange(found.ranges, start, start + Math.max(mask.length, cut));
       return;
     }
+    if (cut > 0) addRange(found.ranges, start, start + cut);
   }
 
   #verifyLastByte(data: Buffer, start: number, found: Found): void {
@@ -169,6 +235,59 @@ export class MaskIndex {
       this.#blocks.add((mask[offset] << 16) | (mask[offset + 1] << 8) | mask[offset + 2]);
     }
   }
+}
+
+function isLineEnd(byte: number | undefined): boolean {
+  return byte === LF || byte === CR;
+}
+
+// How the encoded forms (masks.ts) write a line break: JSON and URL escapes.
+const ESCAPED_LINE_BREAKS = ['\\n', '\\r', '\\u000a', '\\u000d', '%0a', '%0d'].map((text) =>
+  Buffer.from(text),
+);
+
+/**
+ * Whether `mask` has a line break (itself, or escaped) at `at`. A copy that ends a line there is
+ * the value's own first lines, printed as lines (a PEM's armour), not a copy cut short.
+ */
+export function breaksLineAt(mask: Buffer, at: number): boolean {
+  if (isLineEnd(mask[at])) return true;
+  if (mask[at] !== 0x5c && mask[at] !== 0x25) return false;
+
+  return ESCAPED_LINE_BREAKS.some((escape) => {
+    if (at + escape.length > mask.length) return false;
+    for (let i = 0; i < escape.length; i++) {
+      // Lower-cased: %0A and \u000A are the same break.
+      if ((mask[at + i] | 0x20) !== (escape[i] | 0x20)) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Whether a copy of `mask`'s first `at` bytes, followed in `data` by the line end at `end`, was cut
+ * short. A value often starts with public structure (an .npmrc's `//host/:`, `https://`), so a
+ * short beginning alone does not count: the copy must hold half the mask, or be followed closely
+ * by BuildKit's notice that it cut the log there.
+ */
+export function isCutShort(mask: Buffer, at: number, data: Buffer, end: number): boolean {
+  if (at < CUT_MIN || !isLineEnd(data[end]) || breaksLineAt(mask, at)) return false;
+  return at * 2 >= mask.length || clipNoticeFollows(data, end);
+}
+
+/** In a stream, the end of everything received counts as a line end only at the very end. */
+export function isCutByEnd(mask: Buffer, length: number): boolean {
+  return length >= CUT_MIN && length * 2 >= mask.length;
+}
+
+// BuildKit's words when a step's log reaches its size limit, on the line after the cut (other
+// steps' lines may come between).
+const CLIP_NOTICE = Buffer.from('[output clipped, log limit');
+const CLIP_NOTICE_WINDOW = 512;
+
+function clipNoticeFollows(data: Buffer, end: number): boolean {
+  const window = data.subarray(end, end + CLIP_NOTICE_WINDOW);
+  return window.includes(CLIP_NOTICE);
 }
 
 function readHead(bytes: Buffer, at: number): number {
@@ -206,4 +325,21 @@ export function addRange(ranges: Ranges, start: number, end: number): void {
 
   if (last > 0 && start <= ranges[last]) ranges[last] = Math.max(ranges[last], end);
   else ranges.push(start, end);
+}
+
+/** Union of range lists; each is sorted, but they interleave. */
+export function uniteRanges(...lists: Ranges[]): Ranges {
+  const nonEmpty = lists.filter((ranges) => ranges.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+
+  const pairs: [number, number][] = [];
+  for (const ranges of nonEmpty) {
+    for (let index = 0; index < ranges.length; index += 2) {
+      pairs.push([ranges[index], ranges[index + 1]]);
+    }
+  }
+
+  const united: Ranges = [];
+  for (const [start, end] of pairs.sort((a, b) => a[0] - b[0])) addRange(united, start, end);
+  return united;
 }

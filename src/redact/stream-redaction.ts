@@ -7,7 +7,15 @@
 // secret arriving in many small chunks is scanned once. (The held bytes are still copied once per
 // chunk, at memcpy speed: a 512 KB secret in 1 KiB chunks takes about 0.1 s.)
 
-import { addRange, type MaskIndex, type PartialMatch, type Ranges } from './mask-index.js';
+import {
+  addRange,
+  isCutByEnd,
+  isCutShort,
+  type MaskIndex,
+  type PartialMatch,
+  type Ranges,
+  uniteRanges,
+} from './mask-index.js';
 import { renderMasked } from './render.js';
 
 export class StreamRedaction {
@@ -35,17 +43,22 @@ export class StreamRedaction {
 
     const scan = this.#index().scan(data, this.#settled);
     live.push(...scan.partials);
-    const ranges = unite(this.#known, completed, scan.ranges);
+    const ranges = uniteRanges(this.#known, completed, scan.ranges);
 
     const cut = Math.min(scan.partialFrom, live.length > 0 ? live[0].start : data.length);
     return this.#emit(data, chunk, ranges, live, cut);
   }
 
-  /** Returns everything still held, masked: masks cut short can no longer complete. */
+  /**
+   * Returns everything still held, masked: masks cut short can no longer complete, and one the
+   * end of the output cut short (see isCutByEnd) is masked as it stands.
+   */
   end(): Buffer {
     const data = this.#pending;
+    const cut = this.#live.find(({ start, mask }) => isCutByEnd(mask, data.length - start));
+    const ranges = cut ? uniteRanges(this.#known, [cut.start, data.length]) : this.#known;
 
-    return this.#emit(data, data, this.#known, [], data.length);
+    return this.#emit(data, data, ranges, [], data.length);
   }
 
   #emit(data: Buffer, chunk: Buffer, ranges: Ranges, live: PartialMatch[], cut: number): Buffer {
@@ -78,7 +91,11 @@ function extendLive(
   for (const partial of live) {
     const { start, mask } = partial;
     const end = Math.min(start + mask.length, data.length);
-    if (data.compare(mask, previousEnd - start, end - start, previousEnd, end) !== 0) continue;
+    if (data.compare(mask, previousEnd - start, end - start, previousEnd, end) !== 0) {
+      const cutEnd = cutShortAt(data, mask, start, previousEnd, end);
+      if (cutEnd !== undefined) addRange(completed, start, cutEnd);
+      continue;
+    }
 
     if (end === start + mask.length) addRange(completed, start, end);
     else still.push(partial);
@@ -86,21 +103,18 @@ function extendLive(
   return still;
 }
 
-/** Union of range lists; each is sorted, but they interleave. */
-function unite(...lists: Ranges[]): Ranges {
-  const nonEmpty = lists.filter((ranges) => ranges.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+/** Where a mask that stopped matching after `previousEnd` was cut short, if it was (isCutShort). */
+function cutShortAt(
+  data: Buffer,
+  mask: Buffer,
+  start: number,
+  previousEnd: number,
+  end: number,
+): number | undefined {
+  let at = previousEnd;
+  while (at < end && data[at] === mask[at - start]) at++;
 
-  const pairs: [number, number][] = [];
-  for (const ranges of nonEmpty) {
-    for (let index = 0; index < ranges.length; index += 2) {
-      pairs.push([ranges[index], ranges[index + 1]]);
-    }
-  }
-
-  const united: Ranges = [];
-  for (const [start, end] of pairs.sort((a, b) => a[0] - b[0])) addRange(united, start, end);
-  return united;
+  return isCutShort(mask, at - start, data, at) ? at : undefined;
 }
 
 /**

@@ -102,6 +102,14 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(tty.raw.includes(sandbox.canary)).toBe(false);
   });
 
+  it("masks what BuildKit's log clipping leaves of a value, cut short", async () => {
+    const clipped = await runCli(sandbox, buildArgs('clipped-step', '--no-cache'));
+
+    expect(clipped.exitCode, clipped.stderr.slice(-2000)).toBe(0);
+    expect(clipped.stderr).toMatch(/x\*\*\*\n#\d+ [\d.]+ \[output clipped, log limit/);
+    expect(clipped.raw.includes(sandbox.canary.subarray(0, 12))).toBe(false);
+  });
+
   it("keeps the builder's stdout apart from the tty display: a tar on stdout arrives whole", async () => {
     const args = buildArgs('tty-stdout', '--progress=tty', '--output', 'type=tar,dest=-');
     const tty = await runCli(sandbox, args);

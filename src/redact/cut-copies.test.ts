@@ -1,0 +1,121 @@
+// A copy of a secret cut short at a line end is masked like a whole one when BuildKit's clip
+// notice follows (it cuts a step's log at its size limit wherever the limit falls), or when it
+// holds half the value or more (as `head -c` or `cut -c` may leave it).
+
+import { randomBytes } from 'node:crypto';
+
+import { describe, expect, it } from 'vitest';
+
+import { CUT_MIN } from './mask-index.js';
+import { buildMasks, type MaskSource } from './masks.js';
+import { Redactor } from './redactor.js';
+import { streamThrough } from './__fixtures__/test-helpers.js';
+
+const source = (id: string, value: string | Buffer): MaskSource => ({
+  id,
+  value: Buffer.from(value),
+});
+
+const redactorFor = (...sources: MaskSource[]) => new Redactor(buildMasks(sources));
+
+const TOKEN = 'clipvalue-0123456789abcdefghijklmnopqrstuvwxyz';
+const CLIP_NOTICE = '#6 0.060 [output clipped, log limit 200KiB/s reached]\n';
+
+/** Every way to cut `text` in two. */
+function splits(text: string): [string, string][] {
+  return Array.from({ length: text.length + 1 }, (_, at) => [text.slice(0, at), text.slice(at)]);
+}
+
+describe('cut copies in complete text', () => {
+  it("masks a value cut short by BuildKit's log clipping", () => {
+    const printed = `#6 0.054 xxxx${TOKEN.slice(0, 30)}\n${CLIP_NOTICE}`;
+
+    expect(redactorFor(source('token', TOKEN)).redact(printed)).toBe(
+      `#6 0.054 xxxx***\n${CLIP_NOTICE}`,
+    );
+  });
+
+  it('masks cuts of any length from CUT_MIN bytes on when the clip notice follows', () => {
+    const redactor = redactorFor(source('token', TOKEN));
+
+    for (let length = CUT_MIN; length < TOKEN.length; length++) {
+      const cut = TOKEN.slice(0, length);
+      expect(redactor.redact(`a ${cut}\n${CLIP_NOTICE}`)).toBe(`a ***\n${CLIP_NOTICE}`);
+      expect(redactor.redact(`a ${cut}\r\n${CLIP_NOTICE}`)).toBe(`a ***\r\n${CLIP_NOTICE}`);
+    }
+  });
+
+  it('masks other cuts at a line end from half the value on, as head -c leaves them', () => {
+    const redactor = redactorFor(source('token', TOKEN));
+    const half = Math.ceil(TOKEN.length / 2);
+
+    for (let length = CUT_MIN; length < TOKEN.length; length++) {
+      const printed = `a ${TOKEN.slice(0, length)}\nb`;
+      expect(redactor.redact(printed)).toBe(length >= half ? 'a ***\nb' : printed);
+    }
+  });
+
+  it("keeps a value's public beginning readable: an .npmrc's registry host", () => {
+    const npmrc = '//localhost:4873/:_authToken=npm_Tok3nCutOutOfAnNpmrc\nregistry=http://x/\n';
+    const printed = '#9 0.2 npm registry: http://localhost:4873/\n';
+
+    expect(redactorFor(source('npmrc', npmrc)).redact(printed)).toBe(printed);
+  });
+
+  it('masks a long cut of a long value: 200 KB of a 300 KB one', () => {
+    const value = randomBytes(225_000).toString('base64');
+    const printed = `#6 0.054 ${value.slice(0, 200_000)}\n${CLIP_NOTICE}`;
+
+    expect(redactorFor(source('big', value)).redact(printed)).toBe(`#6 0.054 ***\n${CLIP_NOTICE}`);
+  });
+
+  it('masks the cut encoded forms too: a base64 copy cut at a line end', () => {
+    const encoded = Buffer.from(TOKEN).toString('base64');
+    const printed = `#6 0.054 ${encoded.slice(0, 40)}\n`;
+
+    expect(redactorFor(source('token', TOKEN)).redact(printed)).toBe('#6 0.054 ***\n');
+  });
+
+  it('masks a cut by the end of the text (an error message cut short)', () => {
+    expect(redactorFor(source('token', TOKEN)).redact(`got ${TOKEN.slice(0, 30)}`)).toBe('got ***');
+  });
+
+  it('leaves shorter cuts, and beginnings of values in mid-line, alone', () => {
+    const redactor = redactorFor(source('token', TOKEN));
+    const short = `a ${TOKEN.slice(0, CUT_MIN - 1)}\n${CLIP_NOTICE}`;
+    const midLine = `a ${TOKEN.slice(0, 20)} and more\n`;
+
+    expect(redactor.redact(short)).toBe(short);
+    expect(redactor.redact(midLine)).toBe(midLine);
+  });
+
+  it("keeps a multi-line value's own first line, which is no cut", () => {
+    const value = '-----BEGIN TEST KEY-----\nbody-line-one-of-the-key\n-----END TEST KEY-----\n';
+    const printed = '#7 -----BEGIN TEST KEY-----\n#7 body-line-one-of-the-key\n';
+
+    expect(redactorFor(source('key', value)).redact(printed)).toBe(
+      '#7 -----BEGIN TEST KEY-----\n#7 ***\n',
+    );
+  });
+});
+
+describe('cut copies in a stream', () => {
+  it('masks a cut split across chunks anywhere', async () => {
+    const redactor = redactorFor(source('token', TOKEN));
+    const printed = `#6 0.054 x${TOKEN.slice(0, 30)}\n${CLIP_NOTICE}`;
+
+    for (const chunks of splits(printed)) {
+      const output = (await streamThrough(redactor, chunks)).toString();
+      expect(output, JSON.stringify(chunks)).toBe(`#6 0.054 x***\n${CLIP_NOTICE}`);
+    }
+  });
+
+  it('masks a cut that the end of the stream leaves, in any chunking', async () => {
+    const redactor = redactorFor(source('token', TOKEN));
+
+    for (const chunks of splits(`last: ${TOKEN.slice(0, 30)}`)) {
+      const output = (await streamThrough(redactor, chunks)).toString();
+      expect(output, JSON.stringify(chunks)).toBe('last: ***');
+    }
+  });
+});
