@@ -19,6 +19,7 @@ import { findScript, ptyArgv, wantsPty } from './pty.js';
 import { refuseScanAfterPush, scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
+import { maskUserSecrets } from './user-secrets.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
 
 export interface BuildOptions extends SessionOptions {
@@ -46,6 +47,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   checkLocalContext(info);
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
+  maskUserSecrets(info.userSecrets ?? [], env, options.redactor, options.logger);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);

@@ -14,11 +14,21 @@ export interface PassthroughInfo {
   readonly dockerfile?: string;
   /** Ids of `--secret` flags the user passed themselves. */
   readonly userSecretIds: string[];
+  /** Those flags' specs, to find their values (for masking) as buildx does. */
+  readonly userSecrets?: UserSecretSpec[];
+}
+
+/** Where a user `--secret` flag's value comes from: a file, a variable, or (neither) its id. */
+export interface UserSecretSpec {
+  readonly id: string;
+  readonly src?: string;
+  readonly env?: string;
 }
 
 export function readPassthrough(args: readonly string[]): PassthroughInfo {
   const positionals: string[] = [];
   const userSecretIds: string[] = [];
+  const userSecrets: UserSecretSpec[] = [];
   let dockerfile: string | undefined;
 
   for (let i = 0; i < args.length; i++) {
@@ -38,7 +48,11 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
 
     if (flag === '-f' || flag === '--file') dockerfile = value;
-    if (flag === '--secret') userSecretIds.push(secretIdOf(value));
+    if (flag === '--secret') {
+      const spec = parseSecretSpec(value);
+      userSecretIds.push(spec.id);
+      userSecrets.push(spec);
+    }
   }
 
   if (positionals.length !== 1) {
@@ -46,7 +60,7 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     const found = positionals.length === 0 ? 'none' : `${positionals.length} arguments`;
     throw new UsageError(`build needs exactly one build context (PATH, URL or -); got ${found}`);
   }
-  return { context: positionals[0], dockerfile, userSecretIds };
+  return { context: positionals[0], dockerfile, userSecretIds, userSecrets };
 }
 
 /**
@@ -92,13 +106,14 @@ function splitFlag(arg: string): [string, string | undefined] {
 }
 
 /**
- * The id of a user `--secret` spec; the CSV fields never carry values we print. Like buildx,
- * keys are case-insensitive and a value runs to the end of its field.
+ * A user `--secret` spec; its CSV fields never carry values we print. Like buildx, keys are
+ * case-insensitive, `source` means `src`, and a value runs to the end of its field.
  */
-function secretIdOf(spec: string): string {
+function parseSecretSpec(spec: string): UserSecretSpec {
+  const fields: Record<string, string> = {};
   for (const field of spec.split(',')) {
     const eq = field.indexOf('=');
-    if (eq !== -1 && field.slice(0, eq).toLowerCase() === 'id') return field.slice(eq + 1);
+    if (eq !== -1) fields[field.slice(0, eq).toLowerCase()] = field.slice(eq + 1);
   }
-  return '';
+  return { id: fields.id ?? '', src: fields.src ?? fields.source, env: fields.env };
 }

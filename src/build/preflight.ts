@@ -79,7 +79,13 @@ export function preflight(options: PreflightOptions): Preflight {
     );
   }
 
-  const check = checkSecretMounts(analysis, options.secrets.map(toAvailable));
+  // The user's own --secret flags answer mounts too: buildx gets them as they were given.
+  const given = options.info.userSecretIds.map((id) => ({
+    name: id,
+    type: 'file' as const,
+    scopeLabel: 'your --secret flag',
+  }));
+  const check = checkSecretMounts(analysis, [...options.secrets.map(toAvailable), ...given]);
   reportCheck(check, options);
   return {
     dockerfile,

@@ -3,6 +3,8 @@
 // values too short to mask stay visible and are warned about (C29); a credential cut out of a
 // file secret's field is masked, the file's public settings are not.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 
 import tar from 'tar-stream';
@@ -32,6 +34,7 @@ const DB_PASS = 'p@ss:w0rd/é';
 const NPM_TOKEN = 'npm_Tok3nCutOutOfAnNpmrc';
 const NPMRC = `//localhost:4873/:_authToken=${NPM_TOKEN}\nregistry=http://localhost:4873/\n`;
 const NETRC_PASSWORD = 'ghp_netrcPassw0rdValue';
+const USER_SECRET = 'user-flag-secret-0f9e8d7c';
 const NETRC = `machine git.example.com\n  login ci\n  password ${NETRC_PASSWORD}\n`;
 
 describe.runIf(requireEngine())('redaction of build output', () => {
@@ -100,6 +103,18 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(tty.stderr).toContain('\x1b[');
     expect(tty.stderr).toContain('value: ***');
     expect(tty.raw.includes(sandbox.canary)).toBe(false);
+  });
+
+  it("masks the user's own --secret values too, and counts them as provided", async () => {
+    const file = path.join(sandbox.dir, 'mine');
+    fs.writeFileSync(file, USER_SECRET, { mode: 0o600 });
+
+    const run = await runCli(sandbox, buildArgs('user-secret', '--secret', `id=mine,src=${file}`));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('mine: ***');
+    expect(run.stderr).not.toContain('no scope provides it');
+    expect(run.raw.includes(USER_SECRET)).toBe(false);
   });
 
   it("masks what BuildKit's log clipping leaves of a value, cut short", async () => {

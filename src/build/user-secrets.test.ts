@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { Logger } from '../log.js';
+import { Redactor } from '../redact/index.js';
+import { readPassthrough } from './passthrough.js';
+import { maskUserSecrets } from './user-secrets.js';
+
+const VALUE = 'user-given-secret-7d2e91';
+
+let dir: string;
+let lines: string[];
+let redactor: Redactor;
+let logger: Logger;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-user-secrets-'));
+  lines = [];
+  redactor = new Redactor();
+  const sink = { write: (text: string) => lines.push(text) };
+  logger = new Logger({ level: 'debug', format: 'text', redactor, sink });
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function mask(args: string[], env: NodeJS.ProcessEnv = {}): void {
+  maskUserSecrets(readPassthrough([...args, '.']).userSecrets ?? [], env, redactor, logger);
+}
+
+describe('maskUserSecrets', () => {
+  it('masks the value of a --secret read from a file (src= or source=)', () => {
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, VALUE);
+
+    mask(['--secret', `id=a,src=${file}`]);
+    expect(redactor.redact(`got ${VALUE}`)).toBe('got ***');
+
+    redactor = new Redactor();
+    mask([`--secret=id=b,source=${file}`]);
+    expect(redactor.redact(`got ${VALUE}`)).toBe('got ***');
+  });
+
+  it('masks a bare id read as a file, as buildx does when no variable has that name', () => {
+    const file = path.join(dir, 'mine');
+    fs.writeFileSync(file, VALUE);
+
+    mask(['--secret', `id=${file}`]);
+
+    expect(redactor.redact(VALUE)).toBe('***');
+  });
+
+  it('leaves values from variables alone: they go to the builder, as asked', () => {
+    mask(['--secret', 'id=a,env=TOKEN'], { TOKEN: VALUE });
+
+    expect(redactor.redact(VALUE)).toBe(VALUE);
+    expect(lines.join('')).toContain('--secret id=a is not read from a file: not masked');
+  });
+
+  it('never reads from a FIFO (it would block) or a missing file', () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+
+    mask(['--secret', `id=a,src=${fifo}`, '--secret', `id=b,src=${path.join(dir, 'none')}`]);
+
+    expect(redactor.maskCount).toBe(0);
+  });
+
+  it('warns about a value too short to mask', () => {
+    const file = path.join(dir, 'short');
+    fs.writeFileSync(file, 'abc');
+
+    mask(['--secret', `id=short,src=${file}`]);
+
+    expect(lines.join('')).toContain('--secret id=short is too short to be masked');
+  });
+});
