@@ -9,6 +9,8 @@ import path from 'node:path';
 import { MaterializeError } from '../errors.js';
 
 export const RUN_DIR_PREFIX = 'ona-build-';
+/** The names createRunDir gives: the prefix, the owner's pid, and mkdtemp's six characters. */
+export const RUN_DIR_NAME = /^ona-build-\d+-[A-Za-z0-9]{6}$/;
 export const OWNER_FILE = '.owner';
 export const BUILDER_FILE = '.builder';
 const CREATE_FLAGS =

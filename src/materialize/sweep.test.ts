@@ -97,6 +97,18 @@ describe('sweepStaleRunDirs', () => {
     expect(result).toEqual({ removed: [dead], kept: [live] });
   });
 
+  it('leaves directories alone whose names no run would have given', () => {
+    const pid = deadPid();
+    const mine = [
+      runDir(root, 'ona-build-notours'),
+      runDir(root, `ona-build-${pid}-toolong7`),
+      runDir(root, `ona-build-${pid}-x`),
+    ];
+
+    expect(sweepStaleRunDirs([root]).removed).toEqual([]);
+    for (const dir of mine) expect(fs.existsSync(dir)).toBe(true);
+  });
+
   it('leaves unrelated entries alone, even stale-looking ones that are not directories', () => {
     const pid = deadPid();
     const unrelated = runDir(root, `other-${pid}-AbCdEf`, `${pid} 1`);

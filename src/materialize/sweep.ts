@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { BUILDER_FILE, OWNER_FILE, ownerStamp, RUN_DIR_PREFIX } from './run-dir.js';
+import { BUILDER_FILE, OWNER_FILE, ownerStamp, RUN_DIR_NAME } from './run-dir.js';
 
 export interface SweepResult {
   readonly removed: string[];
@@ -35,7 +35,8 @@ export function sweepStaleRunDirs(roots: readonly string[]): SweepResult {
 
 function listRunDirs(root: string): string[] {
   try {
-    return fs.readdirSync(root).filter((name) => name.startsWith(RUN_DIR_PREFIX));
+    // Only names a run gives: another `ona-build-something` of the user's is none of ours.
+    return fs.readdirSync(root).filter((name) => RUN_DIR_NAME.test(name));
   } catch {
     return [];
   }
