@@ -1,6 +1,7 @@
 // What every command needs: one redactor built before anything is logged, a logger that writes
 // through it, and the secret source, opened on demand.
 
+import fs from 'node:fs';
 import path from 'node:path';
 
 import type { Argv } from 'yargs';
@@ -86,7 +87,10 @@ export function createContext(
       if (args.store === '') throw new UsageError('--store needs a file');
       if (args.keyFile === '') throw new UsageError('--key-file needs a file');
       const keyFile = args.keyFile ?? defaultKeyFile(env);
-      const masterKey = loadMasterKey({ env, keyFile, create: true });
+      // A new key is made only with a new store: an existing store's key is somewhere else
+      // (a mistyped --key-file, say), and a fresh one could only fail to open it.
+      const existingStore = holdsData(storePath) ? storePath : undefined;
+      const masterKey = loadMasterKey({ env, keyFile, create: true, existingStore });
       source ??= SqliteStore.open({ path: storePath, masterKey });
       return source;
     },
@@ -94,4 +98,13 @@ export function createContext(
       source?.close();
     },
   };
+}
+
+/** A file with something in it (a store being created is empty until its schema is written). */
+function holdsData(file: string): boolean {
+  try {
+    return fs.statSync(file).size > 0;
+  } catch {
+    return false;
+  }
 }

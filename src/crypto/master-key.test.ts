@@ -100,6 +100,18 @@ describe('loadMasterKey from the key file', () => {
     expect(loadMasterKey({ env: {}, keyFile, create: false }).equals(key)).toBe(true);
   });
 
+  it('makes no new key for a store that exists: its key is elsewhere', () => {
+    const keyFile = path.join(dir, 'typo', 'master.key');
+
+    const error = thrown(() =>
+      loadMasterKey({ env: {}, keyFile, create: true, existingStore: '/s/store.db' }),
+    );
+
+    expect(error.message).toContain(`master key file ${keyFile} does not exist`);
+    expect(error.message).toContain('secret store /s/store.db does');
+    expect(fs.existsSync(path.dirname(keyFile))).toBe(false);
+  });
+
   it('names the path when the key file is missing and may not be created', () => {
     const keyFile = path.join(dir, 'missing.key');
 

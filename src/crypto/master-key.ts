@@ -20,6 +20,8 @@ export interface LoadMasterKeyOptions {
   keyFile: string;
   /** Create the key file when it is missing (commands that write secrets). */
   create: boolean;
+  /** A store that already exists: its key is elsewhere, so a missing key file is not made. */
+  existingStore?: string;
 }
 
 export function loadMasterKey(options: LoadMasterKeyOptions): Buffer {
@@ -32,6 +34,14 @@ export function loadMasterKey(options: LoadMasterKeyOptions): Buffer {
   const existing = readKeyFile(options.keyFile);
   if (existing) return existing;
 
+  if (options.existingStore !== undefined) {
+    throw new StoreError(
+      `master key file ${options.keyFile} does not exist, but secret store ` +
+        `${options.existingStore} does, so its key is elsewhere: pass its --key-file ` +
+        `(or ONA_BUILD_KEY_FILE), or set ${MASTER_KEY_ENV}`,
+      'MASTER_KEY',
+    );
+  }
   if (!options.create) {
     throw new StoreError(
       `master key file ${options.keyFile} does not exist; set ${MASTER_KEY_ENV} or store a ` +
