@@ -101,6 +101,22 @@ describe('checkLocalContext', () => {
   ])('accepts %s', (context) => {
     expect(() => checkLocalContext(info(context))).not.toThrow();
   });
+
+  it('refuses a Dockerfile named with -f that is missing or a directory', () => {
+    const missing = `/tmp/ona-missing-${process.pid}-${Date.now()}/Dockerfile`;
+
+    for (const dockerfile of [missing, '/tmp']) {
+      expect(() => checkLocalContext({ ...info('.'), dockerfile })).toThrow(
+        `the Dockerfile ${dockerfile} (-f) does not exist or is no file`,
+      );
+    }
+  });
+
+  it('leaves -f to the builder for stdin and remote contexts', () => {
+    expect(() => checkLocalContext({ ...info('.'), dockerfile: '-' })).not.toThrow();
+    const remote = { ...info('https://github.com/acme/web.git'), dockerfile: 'nope/Dockerfile' };
+    expect(() => checkLocalContext(remote)).not.toThrow();
+  });
 });
 
 describe('localDockerfilePath', () => {

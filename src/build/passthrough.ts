@@ -64,12 +64,26 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
 }
 
 /**
- * A local build context must exist: buildx would only fail later, with exit 1 like a failed
- * build. Remote contexts (URLs, git addresses) and stdin (`-`) are the builder's business.
+ * A local build context must exist, and so must a Dockerfile named with -f: buildx would only
+ * fail later, with exit 1 like a failed build, and the pre-flight would have had nothing to read.
+ * Remote contexts (URLs, git addresses) and stdin (`-`) are the builder's business.
  */
 export function checkLocalContext(info: PassthroughInfo): void {
-  if (!isLocalContext(info.context) || fs.existsSync(info.context)) return;
-  throw new UsageError(`the build context ${info.context} does not exist`);
+  if (!isLocalContext(info.context)) return;
+  if (!fs.existsSync(info.context)) {
+    throw new UsageError(`the build context ${info.context} does not exist`);
+  }
+  if (info.dockerfile !== undefined && info.dockerfile !== '-' && !isFile(info.dockerfile)) {
+    throw new UsageError(`the Dockerfile ${info.dockerfile} (-f) does not exist or is no file`);
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
