@@ -3,8 +3,9 @@
 
 import type { Argv } from 'yargs';
 
-import { LeakFoundError } from '../errors.js';
-import { resolveSecrets } from '../secrets/resolve.js';
+import { LeakFoundError, SecretError } from '../errors.js';
+import { resolveSecrets, scopesFor } from '../secrets/resolve.js';
+import { describeScope } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
 export const command = 'scan <image>';
@@ -21,6 +22,15 @@ export function builder(yargs: Argv) {
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const principal = { org: args.org, project: args.project };
   const { secrets } = await resolveSecrets(context.openSource(), principal, 'build');
+  // "No leaks found" would be true and worthless: a mistyped --org must not pass a CI check.
+  if (secrets.length === 0) {
+    const scopes = scopesFor(principal, 'build').map(describeScope);
+    const verb = scopes.length === 1 ? 'holds' : 'hold';
+    throw new SecretError(
+      `no secrets to look for: ${scopes.join(', ')} ${verb} none`,
+      'SCAN_NOTHING',
+    );
+  }
   context.redactor.add(
     secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
   );

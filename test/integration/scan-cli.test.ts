@@ -39,6 +39,14 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
     sandbox?.remove();
   });
 
+  it('refuses to scan for nothing: a mistyped --org must not pass as "no leaks"', async () => {
+    const run = await runCli(sandbox, ['scan', 'localhost:5000/base/busybox:1', '--org', 'acmee']);
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('no secrets to look for: organization acmee holds none');
+    expect(run.stdout).not.toContain('no leaks found');
+  });
+
   it('fails a build whose image holds secrets, naming each place', async () => {
     const run = await runCli(
       sandbox,
