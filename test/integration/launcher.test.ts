@@ -98,13 +98,22 @@ describe('the launcher', () => {
   it('says the installation is incomplete when a vendored module is missing', () => {
     const { dir } = copyBin();
     fs.rmSync(path.join(dir, 'vendor', 'dockerode.js'));
-    const env = { PATH: process.env.PATH, NODE_PATH: path.resolve('node_modules') };
+    const env = {
+      PATH: process.env.PATH,
+      NODE_PATH: path.resolve('node_modules'),
+      ONA_BUILD_STORE: path.join(dir, 'store.db'),
+      HOME: dir,
+    };
+    const cli = path.join(dir, 'ona-build.js');
+    // A secret to scan for, so that the scan gets as far as loading its module.
+    spawnSync(process.execPath, [cli, 'secret', 'set', 'TOKEN', '--org', 'acme'], {
+      env,
+      input: 'a-value-to-scan-for',
+    });
 
-    const run = spawnSync(
-      process.execPath,
-      [path.join(dir, 'ona-build.js'), 'scan', 'some-image:1', '--org', 'acme'],
-      { env: { ...env, ONA_BUILD_STORE: path.join(dir, 'store.db'), HOME: dir } },
-    );
+    const run = spawnSync(process.execPath, [cli, 'scan', 'some-image:1', '--org', 'acme'], {
+      env,
+    });
 
     expect(run.status).toBe(70);
     expect(run.stderr.toString()).toContain(
