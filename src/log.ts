@@ -47,9 +47,15 @@ export class Logger {
     const line =
       this.options.format === 'json'
         ? JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })
-        : `ona-build: ${level === 'info' ? '' : `${level}: `}${message}${formatFields(fields)}`;
+        : textLine(level, `${message}${formatFields(fields)}`);
     this.options.sink.write(`${this.options.redactor.redact(line)}\n`);
   }
+}
+
+/** Every line of a message gets the prefix, so each says where it comes from and how bad it is. */
+function textLine(level: LogLevel, text: string): string {
+  const prefix = `ona-build: ${level === 'info' ? '' : `${level}: `}`;
+  return prefix + text.replaceAll('\n', `\n${prefix}`);
 }
 
 function formatFields(fields: Record<string, unknown> | undefined): string {

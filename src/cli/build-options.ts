@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 
 import type { BuildOptions } from '../build/build.js';
+import { UsageError } from '../errors.js';
 import type { SignalTrap } from '../signals.js';
 import type { CommandContext } from './context.js';
 
@@ -61,6 +62,8 @@ export function toBuildOptions(
   context: CommandContext,
   signals: SignalTrap,
 ): Omit<BuildOptions, 'passthrough'> {
+  // yargs gives an option typed with no value the empty string: no directory is not "any".
+  if (args.tmpdir === '') throw new UsageError('--tmpdir needs a directory');
   return {
     principal: { org: args.org, project: args.project },
     source: context.openSource(),

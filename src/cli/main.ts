@@ -55,6 +55,7 @@ function parser(argv: string[]) {
         throw error ?? new UsageError(safeUsageMessage(message, argv));
       })
       .help()
+      .alias('help', 'h')
       .version(VERSION)
       // English whatever the locale: usage-message.ts recognises yargs' English messages to keep
       // stray words (perhaps a pasted secret) out of them.

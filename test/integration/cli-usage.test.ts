@@ -38,6 +38,7 @@ describe('usage errors', () => {
     ],
     [['secret', 'frob'], '1 unexpected argument'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
+    [['build', '--org', 'acme', '--project', 'web', '--tmpdir', '', '.'], '--tmpdir needs a'],
     [
       ['secret', 'set', 'reg', '--org', 'acme', '--registry', 'http://x/../y', '--username', 'u'],
       'give HOST or HOST:PORT, no path',
@@ -52,6 +53,17 @@ describe('usage errors', () => {
     expect(run.stdout).not.toContain('ran');
     expect(await listing()).toBe(before);
   });
+
+  it.each([[['-h']], [['build', '-h']], [['secret', 'set', '--help']]])(
+    '%j prints usage and exits 0',
+    async (args) => {
+      const run = await runCli(sandbox, args);
+
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('Options:');
+      expect(run.stdout).toContain('ona-build');
+    },
+  );
 
   it('never takes or repeats a value typed after --', async () => {
     const run = await runCli(
