@@ -24,18 +24,26 @@ export function forwardedSignal(signal: TrappedSignal): NodeJS.Signals {
 
 let activeTrap: SignalTrap | undefined;
 let outputGuarded = false;
+let interrupted = false;
+
+/** A trap caught a signal or a lost output during this process: it is being stopped. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
 
 /** Makes failed writes to stdout and stderr stop the process cleanly. Called once, at start. */
 export function guardOutputStreams(): void {
   if (outputGuarded) return;
   outputGuarded = true;
 
-  const onError = (): void => {
-    if (activeTrap) activeTrap.raise('SIGPIPE');
-    else process.exit(exitCodeFor('SIGPIPE'));
-  };
-  process.stdout.on('error', onError);
-  process.stderr.on('error', onError);
+  process.stdout.on('error', outputLost);
+  process.stderr.on('error', outputLost);
+}
+
+/** An output could not be written: stop the running build, or exit 141 when there is none. */
+export function outputLost(): void {
+  if (activeTrap) activeTrap.raise('SIGPIPE');
+  else process.exit(exitCodeFor('SIGPIPE'));
 }
 
 export class SignalTrap {
@@ -63,6 +71,7 @@ export class SignalTrap {
     if (signal === 'SIGPIPE') this.outputLost = true;
 
     this.received ??= signal;
+    interrupted = true;
     for (const listener of this.listeners) listener(signal);
   }
 

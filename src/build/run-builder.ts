@@ -13,6 +13,7 @@ import { forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals
 import { OutputTail } from './output-tail.js';
 
 const OUTPUT_GRACE_MS = 5_000;
+const STOPPING_GRACE_MS = 500;
 
 export interface RunBuilderOptions {
   readonly argv: readonly string[];
@@ -92,17 +93,30 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   const idle = () =>
     outputs.every(([from, to]) => from.readableLength === 0 && to.writableLength === 0);
   const graceMs = options.outputGraceMs ?? OUTPUT_GRACE_MS;
+  // Once the build is being stopped, output a stalled reader will not take is given up: the
+  // secret files are removed now, not whenever that reader reads again.
+  const stopping = () => options.signals.signal !== undefined;
   const abandonIfIdle = () => {
-    if (!idle()) {
+    if (!idle() && !stopping()) {
       graceTimer = setTimeout(abandonIfIdle, graceMs);
       return;
     }
     abandoned = true;
-    options.logger.warn('the builder exited but its output is still held open: not waiting');
+    if (stopping()) options.logger.debug('stopping: output the reader has not taken is dropped');
+    else options.logger.warn('the builder exited but its output is still held open: not waiting');
     for (const [from] of outputs) from.destroy();
   };
   child.once('exit', () => {
-    graceTimer = setTimeout(abandonIfIdle, graceMs);
+    graceTimer = setTimeout(abandonIfIdle, stopping() ? STOPPING_GRACE_MS : graceMs);
+  });
+  // A builder stopped while its output is stuck (the reader stopped reading) would wait in its
+  // own writes to us and not see the signal: a moment after it, its output is let go, so its next
+  // write fails and it ends.
+  let stuckTimer: NodeJS.Timeout | undefined;
+  const stopWatchingStuck = options.signals.onSignal(() => {
+    stuckTimer ??= setTimeout(() => {
+      if (!idle() && !abandoned) abandonIfIdle();
+    }, STOPPING_GRACE_MS);
   });
 
   try {
@@ -120,6 +134,8 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     };
   } finally {
     clearTimeout(graceTimer);
+    clearTimeout(stuckTimer);
+    stopWatchingStuck();
     stopForwarding();
   }
 }

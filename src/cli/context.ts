@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
+import { asyncOutputs } from './async-output.js';
 import { UsageError } from '../errors.js';
 import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
@@ -66,11 +67,12 @@ export function createContext(
   env: NodeJS.ProcessEnv = process.env,
 ): CommandContext {
   const redactor = new Redactor();
+  const outputs = asyncOutputs();
   const logger = new Logger({
     level: args.logLevel,
     format: args.logFormat,
     redactor,
-    sink: process.stderr,
+    sink: outputs.stderr,
   });
   let source: SecretSource | undefined;
   const storePath = args.store ?? defaultStorePath(env);
@@ -79,8 +81,8 @@ export function createContext(
     env,
     redactor,
     logger,
-    stdout: redactedOutput(process.stdout, redactor),
-    stderr: redactedOutput(process.stderr, redactor),
+    stdout: redactedOutput(outputs.stdout, redactor),
+    stderr: redactedOutput(outputs.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
     openSource() {
       // yargs gives an option typed with no value the empty string.

@@ -23,7 +23,7 @@ describe('redactedOutput', () => {
   it('masks secret values in text written by commands', () => {
     const { target, text } = capture();
 
-    redactedOutput(target as unknown as NodeJS.WriteStream, redactor).write('value tok-1234567\n');
+    redactedOutput(target, redactor).write('value tok-1234567\n');
 
     expect(text()).toBe('value ***\n');
   });
@@ -32,7 +32,7 @@ describe('redactedOutput', () => {
     const { target, bytes } = capture();
     const binary = Buffer.from([0, 1, 2, 255, 0xc3]);
 
-    redactedOutput(target as unknown as NodeJS.WriteStream, redactor).write(binary);
+    redactedOutput(target, redactor).write(binary);
 
     expect(bytes()).toEqual(binary);
   });
@@ -42,7 +42,7 @@ describe('redactedOutput', () => {
       write: (_chunk, _encoding, callback) => callback(new Error('ENOSPC: no space left')),
     });
     target.on('error', () => undefined);
-    const output = redactedOutput(target as unknown as NodeJS.WriteStream, redactor);
+    const output = redactedOutput(target, redactor);
 
     const failure = await new Promise<Error | null | undefined>((resolve) => {
       output.write('line\n', resolve);

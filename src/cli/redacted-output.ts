@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 
 import type { Redactor } from '../redact/index.js';
 
-export function redactedOutput(target: NodeJS.WriteStream, redactor: Redactor): Writable {
+export function redactedOutput(target: NodeJS.WritableStream, redactor: Redactor): Writable {
   const output = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _encoding, callback) {

@@ -6,6 +6,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 
 import { OnaBuildError } from '../errors.js';
+import { wasInterrupted } from '../signals.js';
+import { flushOutputs } from './async-output.js';
 import { createContext, type CommandContext, type GlobalArgs } from './context.js';
 
 /** The parsed arguments of a command, inferred from its yargs builder. */
@@ -14,6 +16,7 @@ export type ArgsOf<B extends (yargs: Argv) => Argv<unknown>> = ArgumentsCamelCas
 >;
 
 const ISSUES_URL = 'https://github.com/ona-build/ona-build/issues';
+const INTERRUPTED_FLUSH_MS = 1_000;
 
 export function withContext<A>(
   body: (args: A, context: CommandContext) => Promise<number | void>,
@@ -26,6 +29,12 @@ export function withContext<A>(
       process.exitCode = reportError(error, context);
     } finally {
       context.close();
+    }
+    // Cleaned up; what remains is output a stalled reader may never take. Wait for it a little,
+    // then go: the process must not hang on after it was told to stop.
+    if (wasInterrupted()) {
+      await flushOutputs(INTERRUPTED_FLUSH_MS);
+      process.exit();
     }
   };
 }

@@ -84,6 +84,24 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
+  it('on SIGTERM while its reader has stopped reading, still stops and cleans up', async () => {
+    const { child } = await startBuildUntil(sandbox, buildArgs('flood-step'), 'step-started');
+    // `ona-build build ... | less`, with less left open: nothing more is read, the pipe fills.
+    child.stderr!.pause();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    // Not child.kill(): execa would follow it with a SIGKILL after 5 s.
+    process.kill(child.pid!, 'SIGTERM');
+    const exited = await Promise.race([
+      child.then((result) => result.exitCode),
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000)),
+    ]);
+    child.stderr!.resume();
+
+    expect(exited).toBe(143);
+    await nothingLeft();
+  });
+
   it('stops the build and cleans up when its output cannot be written (a full disk)', async () => {
     // The progress display goes to stderr: the first write of it fails with ENOSPC.
     const run = await runCli(sandbox, buildArgs('chatty-step'), { stderrFile: '/dev/full' });
