@@ -44,3 +44,16 @@ export const VALUE_FLAGS = new Set([
   '--cpuset-cpus',
   '--isolation',
 ]);
+
+/** True as Go's strconv.ParseBool reads it, which buildx and BuildKit read their booleans with. */
+export function isGoTrue(text: string): boolean {
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text);
+}
+
+/** Whether boolean flag `name` is on among `args` (before any `--`): `--name` or `--name=true`. */
+export function flagIsOn(args: readonly string[], name: string): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some(
+    (arg) => arg === name || (arg.startsWith(`${name}=`) && isGoTrue(arg.slice(name.length + 1))),
+  );
+}

@@ -9,6 +9,9 @@ describe('pushesResult', () => {
     [['--push=true', '.']],
     [['-o', 'type=registry', '.']],
     [['--output=type=image,name=r/x,push=true', '.']],
+    [['-o', 'type=image,name=r/x,push=1', '.']],
+    [['-o', 'type=image,push=TRUE,name=r/x', '.']],
+    [['--push=1', '.']],
   ])('sees a push in %j', (args) => {
     expect(pushesResult(args)).toBe(true);
   });
@@ -17,6 +20,8 @@ describe('pushesResult', () => {
     [['--load', '.']],
     [['--push=false', '.']],
     [['--output', 'type=image,push=false', '.']],
+    [['--output', 'type=image,push=0', '.']],
+    [['--push=f', '.']],
     [['-o', 'type=docker,dest=out.tar', '.']],
     [['.', '--', '--push']],
   ])('sees no push in %j', (args) => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { LeakFoundError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
+import { flagIsOn, isGoTrue } from './buildx-flags.js';
 
 export type ScanMode = 'off' | 'warn' | 'fail';
 
@@ -53,15 +54,12 @@ export function refuseScanAfterPush(passthrough: readonly string[], mode: ScanMo
 
 /** `--push`, or an `--output` of type registry or with push=true. */
 export function pushesResult(args: readonly string[]): boolean {
-  const options = args.slice(0, endOfOptions(args));
-  if (options.some((arg) => arg === '--push' || arg === '--push=true')) return true;
-  const output = flagValue(args, ['--output', '-o']) ?? '';
-  return /(?:^|,)(?:type=registry|push=true)(?:,|$)/.test(output);
-}
+  if (flagIsOn(args, '--push')) return true;
 
-function endOfOptions(args: readonly string[]): number {
-  const end = args.indexOf('--');
-  return end === -1 ? args.length : end;
+  const output = flagValue(args, ['--output', '-o']) ?? '';
+  const fields = output.split(',');
+  if (fields.includes('type=registry')) return true;
+  return fields.some((field) => field.startsWith('push=') && isGoTrue(field.slice('push='.length)));
 }
 
 export async function scanBuildResult(

@@ -3,6 +3,7 @@
 
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
+import { flagIsOn } from './buildx-flags.js';
 import type { Principal } from '../secrets/resolve.js';
 import { changedIds, openFingerprintStore, type Fingerprints } from './fingerprints.js';
 import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
@@ -14,6 +15,8 @@ export interface StalenessOptions {
   readonly secrets: readonly Secret[];
   readonly logger: Logger;
   readonly rebuild: boolean;
+  /** The builder's own options: a `--no-cache` build rebuilds everything anyway. */
+  readonly passthrough?: readonly string[];
   /** Stage names that mount any of the ids; undefined when it cannot be known. */
   readonly stagesMounting?: (ids: readonly string[]) => string[] | undefined;
 }
@@ -61,7 +64,9 @@ interface Reaction {
 function reactToChange(allChanged: string[], options: StalenessOptions): Reaction {
   // A changed secret that no step mounts cannot be in any cached step: nothing to say or do.
   const changed = allChanged.filter((id) => options.stagesMounting?.([id])?.length !== 0);
-  if (changed.length === 0) return { flags: [], stale: [] };
+  if (changed.length === 0 || flagIsOn(options.passthrough ?? [], '--no-cache')) {
+    return { flags: [], stale: [] };
+  }
 
   const stages = options.stagesMounting?.(changed);
   const names = changed.join(', ');

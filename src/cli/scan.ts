@@ -4,7 +4,8 @@
 import type { Argv } from 'yargs';
 
 import { LeakFoundError, SecretError } from '../errors.js';
-import { resolveSecrets, scopesFor } from '../secrets/resolve.js';
+import type { Secret } from '../secrets/model.js';
+import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
@@ -22,15 +23,7 @@ export function builder(yargs: Argv) {
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const principal = { org: args.org, project: args.project };
   const { secrets } = await resolveSecrets(context.openSource(), principal, 'build');
-  // "No leaks found" would be true and worthless: a mistyped --org must not pass a CI check.
-  if (secrets.length === 0) {
-    const scopes = scopesFor(principal, 'build').map(describeScope);
-    const verb = scopes.length === 1 ? 'holds' : 'hold';
-    throw new SecretError(
-      `no secrets to look for: ${scopes.join(', ')} ${verb} none`,
-      'SCAN_NOTHING',
-    );
-  }
+  refuseEmptyScopes(principal, secrets);
   context.redactor.add(
     secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
   );
@@ -53,3 +46,24 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
     throw new LeakFoundError(`${args.image} holds secret values (${report.findings.length} found)`);
   }
 });
+
+/**
+ * "No leaks found" would be true and worthless: a mistyped --org, or a mistyped --project whose
+ * secrets would then never be looked for, must not pass a CI check.
+ */
+function refuseEmptyScopes(principal: Principal, secrets: readonly Secret[]): void {
+  const scopes = scopesFor(principal, 'build').map(describeScope);
+  if (secrets.length === 0) {
+    const verb = scopes.length === 1 ? 'holds' : 'hold';
+    throw new SecretError(
+      `no secrets to look for: ${scopes.join(', ')} ${verb} none`,
+      'SCAN_NOTHING',
+    );
+  }
+  if (principal.project !== undefined && !secrets.some((s) => s.scope.kind === 'project')) {
+    throw new SecretError(
+      `${scopes[1]} holds no secrets to look for (is --project right?)`,
+      'SCAN_NOTHING',
+    );
+  }
+}

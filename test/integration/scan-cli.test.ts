@@ -47,6 +47,19 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
     expect(run.stdout).not.toContain('no leaks found');
   });
 
+  it('refuses a --project that holds no secrets, whose secrets would go unsearched', async () => {
+    const run = await runCli(sandbox, [
+      'scan',
+      'localhost:5000/base/busybox:1',
+      ...ORG,
+      '--project',
+      'wbe',
+    ]);
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('project acme/wbe holds no secrets to look for');
+  });
+
   it('fails a build whose image holds secrets, naming each place', async () => {
     const run = await runCli(
       sandbox,

@@ -67,6 +67,17 @@ describe.runIf(requireEngine())('secrets that change under the build cache', () 
     expect(after.stderr).not.toContain('secrets changed');
   });
 
+  it('takes a --no-cache build for the rebuild it is: no warning then, none after', async () => {
+    await setSecret(sandbox, ['rotating', ...PROJECT, '--mount', '/r'], 'fourth-value-4');
+
+    const uncached = await runCli(sandbox, [...BUILD, '--no-cache']);
+    const after = await runCli(sandbox, BUILD);
+
+    expect(uncached.exitCode, uncached.stderr).toBe(0);
+    expect(uncached.stderr).not.toContain('secrets changed');
+    expect(after.stderr).not.toContain('secrets changed');
+  });
+
   it('says nothing when only a secret no step mounts has changed', async () => {
     await setSecret(sandbox, ['unmounted', ...PROJECT], 'first-unmounted-1');
     await runCli(sandbox, BUILD);
