@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 
 import { SecretError } from '../errors.js';
-import { describeScope } from '../secrets/validate.js';
+import { describeScope, validateName } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { scopeOptions, targetScope } from './scope-options.js';
 
@@ -20,6 +20,8 @@ export function builder(yargs: Argv) {
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const scope = targetScope(args);
+  // Checked first, so a mistyped `NAME=VALUE` is refused without being repeated.
+  validateName(args.name);
   const removed = await context.openSource().remove(scope, args.name);
   if (!removed) {
     throw new SecretError(`no secret ${args.name} in ${describeScope(scope)}`, 'NOT_FOUND');

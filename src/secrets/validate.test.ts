@@ -71,10 +71,15 @@ describe('validateName', () => {
     expect(() => validateName(name)).toThrow(SecretError);
   });
 
-  it('does not repeat a NAME=VALUE name, whose value part may be a secret', () => {
-    const run = () => validateName(`TOKEN=${CANARY}`);
+  it.each([
+    ["'='", `TOKEN=${CANARY}`],
+    ["':'", `TOKEN:${CANARY}`],
+    ['a space', `TOKEN ${CANARY}`],
+    ['U+000A', `TOKEN\n${CANARY}`],
+  ])('does not repeat an invalid name containing %s, which may hold a value', (what, name) => {
+    const run = () => validateName(name);
 
-    expect(run).toThrow("invalid secret name: it contains '='");
+    expect(run).toThrow(`invalid secret name: it contains ${what}`);
     expect(run).not.toThrow(CANARY);
   });
 });

@@ -24,21 +24,30 @@ export function validateName(name: string): void {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
     throw new SecretError(`secret name must be 1 to ${MAX_NAME_LENGTH} characters long`);
   }
-  // `NAME=VALUE` is how other tools take a value on the command line: the text after `=` may well
-  // be a secret, so it is not repeated.
-  if (name.includes('=')) {
+  if (name === '.' || name === '..') {
     throw new SecretError(
-      "invalid secret name: it contains '=' (not repeated here: it may hold a value); values " +
-        'are read from stdin or --from-file, never from the command line',
+      `invalid secret name "${name}": it would name a directory`,
       'SECRET_NAME',
     );
   }
-  if (!NAME_PATTERN.test(name) || name === '.' || name === '..') {
+  // A name that breaks the rule may be a value typed where the name goes (`NAME=VALUE`, `NAME
+  // VALUE`, `user:token`), so it is never repeated; its first wrong character says what is wrong.
+  const wrong = [...name].find((char) => !NAME_PATTERN.test(char));
+  if (wrong !== undefined) {
+    const hint = wrong === '=' ? '; values are read from stdin or --from-file, never argv' : '';
     throw new SecretError(
-      `invalid secret name ${JSON.stringify(name)}: use letters, digits, '_', '.' and '-'`,
+      `invalid secret name: it contains ${describeChar(wrong)} (not repeated here: it may ` +
+        `hold a value); use letters, digits, '_', '.' and '-'${hint}`,
       'SECRET_NAME',
     );
   }
+}
+
+function describeChar(char: string): string {
+  const code = char.codePointAt(0)!;
+  if (char === ' ') return 'a space';
+  if (code > 0x20 && code < 0x7f) return `'${char}'`;
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Scope names (organizations, projects, users, service accounts) follow the same rule. */
