@@ -15,7 +15,7 @@ import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { refuseUnredactableProgress } from './progress.js';
-import { findScript, ptyArgv, wantsPty } from './pty.js';
+import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
 import { refuseScanAfterPush, scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
@@ -35,6 +35,8 @@ export interface BuildOptions extends SessionOptions {
   readonly scanLeaks?: ScanMode;
   /** The user's stderr is a terminal: `auto` progress then gets the live display. */
   readonly stderrIsTty?: boolean;
+  /** That terminal's size, for the pseudo-terminal the display is drawn on. */
+  readonly terminalSize?: { readonly columns?: number; readonly rows?: number };
   /** Pass only the secrets the Dockerfile mounts. */
   readonly onlyReferenced?: boolean;
   /** Build even when a build argument carries a secret or looks like a credential. */
@@ -47,6 +49,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   checkLocalContext(info);
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
+  refuseTtyWithStdin(options.passthrough, readsStdin(info));
   maskUserSecrets(info.userSecrets ?? [], env, options.redactor, options.logger);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
@@ -114,12 +117,12 @@ async function buildInRunDir(
 
   const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };
   const childEnv = builderEnv(env, overrides, checked.fromEnv);
-  const readsStdin = info.context === '-' || info.dockerfile === '-';
+  const stdin = readsStdin(info);
   const script =
-    wantsPty(options.passthrough, options.stderrIsTty === true, readsStdin) && findScript(env);
+    wantsPty(options.passthrough, options.stderrIsTty === true, stdin) && findScript(env);
   if (script) logger.debug('running the builder on a pseudo-terminal for tty progress');
   const result = await runBuilder({
-    argv: script ? ptyArgv(script, plan.argv) : plan.argv,
+    argv: script ? ptyArgv(script, plan.argv, options.terminalSize) : plan.argv,
     env: childEnv,
     redactor,
     stdout: options.stdout,
@@ -127,7 +130,7 @@ async function buildInRunDir(
     pty: Boolean(script),
     signals,
     logger,
-    stdinInherit: readsStdin,
+    stdinInherit: stdin,
     onSpawn: (pid) => dir.recordBuilder(pid),
   });
 
@@ -192,4 +195,9 @@ export function describePlan(plan: BuildPlan, checked?: Preflight): Record<strin
     })),
     argv: plan.argv,
   };
+}
+
+/** The build context or the Dockerfile comes from stdin (`-`). */
+function readsStdin(info: PassthroughInfo): boolean {
+  return info.context === '-' || info.dockerfile === '-';
 }

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Logger } from '../log.js';
 import { Redactor } from '../redact/index.js';
 import { SignalTrap } from '../signals.js';
-import { findScript, ptyArgv, wantsPty } from './pty.js';
+import { UsageError } from '../errors.js';
+import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
 import { runBuilder } from './run-builder.js';
 
 const VALUE = 'pty-test-value-93d1e';
@@ -38,7 +39,23 @@ describe('wantsPty', () => {
   });
 
   it('never when the builder reads its stdin: a terminal would take the bytes as keystrokes', () => {
-    expect(wantsPty(['--progress=tty', '-'], true, true)).toBe(false);
+    expect(wantsPty(['--progress=auto', '-'], true, true)).toBe(false);
+  });
+
+  it('refuses tty progress asked for with stdin, which it could not show', () => {
+    expect(() => refuseTtyWithStdin(['--progress=tty', '-'], true)).toThrow(UsageError);
+    expect(() => refuseTtyWithStdin(['--progress=tty', '.'], false)).not.toThrow();
+    expect(() => refuseTtyWithStdin(['-'], true)).not.toThrow();
+  });
+});
+
+describe('ptyArgv', () => {
+  it("sizes the pseudo-terminal as the user's terminal, when that is known", () => {
+    const sized = ptyArgv('/usr/bin/script', ['docker', 'buildx'], { columns: 140, rows: 40 });
+    const unsized = ptyArgv('/usr/bin/script', ['docker', 'buildx'], {});
+
+    expect(sized[4]).toBe("stty cols 140 rows 40 2>/dev/null; 'docker' 'buildx' >&3 3>&-");
+    expect(unsized[4]).toBe("'docker' 'buildx' >&3 3>&-");
   });
 });
 
@@ -63,11 +80,12 @@ describe('the builder on a pseudo-terminal', () => {
         `cat '${path.join(work, 'value')}'`,
         '[ -t 1 ] || echo stdout-is-a-pipe >&2',
         '[ -t 2 ] && echo stderr-is-a-terminal >&2',
+        'stty size <&2 >&2',
         'exit 4',
       ].join('; ');
 
       const result = await runBuilder({
-        argv: ptyArgv(script!, ['/bin/sh', '-c', command]),
+        argv: ptyArgv(script!, ['/bin/sh', '-c', command], { columns: 132, rows: 43 }),
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
         redactor,
         stdout: stdout.stream,
@@ -82,6 +100,7 @@ describe('the builder on a pseudo-terminal', () => {
       const display = stderr.bytes().toString('latin1');
       expect(display).toContain('stdout-is-a-pipe');
       expect(display).toContain('stderr-is-a-terminal\r\n');
+      expect(display).toContain('43 132');
       // The failure hints read the display.
       expect(result.stderrTail).toContain('stderr-is-a-terminal');
     },

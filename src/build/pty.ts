@@ -5,6 +5,7 @@
 // stdout (an image id with -q, a tar with -o -, --call results) stays a pipe of its own, byte for
 // byte, as with a plain docker buildx build.
 
+import { UsageError } from '../errors.js';
 import { shQuote } from '../exec-shim/shim-script.js';
 import { which } from '../which.js';
 import { progressMode } from './progress.js';
@@ -25,16 +26,41 @@ export function wantsPty(
   return mode === 'tty' || ((mode === undefined || mode === 'auto') && stderrIsTty);
 }
 
+/** Asked-for tty progress that the pseudo-terminal cannot give (see wantsPty) is refused. */
+export function refuseTtyWithStdin(args: readonly string[], readsStdin: boolean): void {
+  if (!readsStdin || progressMode(args) !== 'tty') return;
+  throw new UsageError(
+    'tty progress cannot be shown for a build that reads its context or Dockerfile from stdin: ' +
+      'use --progress=plain or auto',
+  );
+}
+
 export function findScript(env: NodeJS.ProcessEnv): string | undefined {
   return which('script', env);
 }
 
 /**
- * `script -q -e -c '<argv> >&3 3>&-' /dev/null`: quiet, the child's exit code, no typescript
- * file; the builder's stdout goes to fd 3, which `script` passes down (the caller opens it), and
- * only its stderr is the terminal. The argv holds ids and paths only (the leak guard checks it
- * before anything starts), and every element is quoted for the shell `script` runs it with.
+ * `script -q -e -c '[stty ...;] <argv> >&3 3>&-' /dev/null`: quiet, the child's exit code, no
+ * typescript file; the builder's stdout goes to fd 3, which `script` passes down (the caller
+ * opens it), and only its stderr is the terminal. The argv holds ids and paths only (the leak
+ * guard checks it before anything starts), and every element is quoted for the shell `script`
+ * runs it with.
  */
-export function ptyArgv(script: string, argv: readonly string[]): string[] {
-  return [script, '-q', '-e', '-c', `${argv.map(shQuote).join(' ')} >&3 3>&-`, '/dev/null'];
+export function ptyArgv(
+  script: string,
+  argv: readonly string[],
+  size?: { columns?: number; rows?: number },
+): string[] {
+  const command = `${argv.map(shQuote).join(' ')} >&3 3>&-`;
+  return [script, '-q', '-e', '-c', `${sizeCommand(size)}${command}`, '/dev/null'];
+}
+
+/**
+ * The pseudo-terminal starts at 80 columns: it gets the size of the user's terminal, so the
+ * display uses its width as a plain buildx's would.
+ */
+function sizeCommand(size: { columns?: number; rows?: number } | undefined): string {
+  const valid = (n: number | undefined) => Number.isInteger(n) && n! > 0 && n! < 10_000;
+  if (!size || !valid(size.columns) || !valid(size.rows)) return '';
+  return `stty cols ${size.columns} rows ${size.rows} 2>/dev/null; `;
 }

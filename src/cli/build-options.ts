@@ -75,6 +75,7 @@ export function toBuildOptions(
     stdout: context.stdout,
     stderr: context.stderr,
     stderrIsTty: process.stderr.isTTY === true,
+    terminalSize: { columns: process.stderr.columns, rows: process.stderr.rows },
     dryRun: args.dryRun,
     onlyReferenced: args.onlyReferenced,
     allowSecretBuildArgs: args.allowSecretBuildArgs,

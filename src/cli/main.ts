@@ -25,9 +25,23 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     // Only yargs' own failures get here: command handlers report their errors themselves.
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ona-build: error: ${message}\nRun ona-build --help for usage.\n`);
+    process.stderr.write(
+      asksForJson(argv)
+        ? `${JSON.stringify({ time: new Date().toISOString(), level: 'error', message })}\n`
+        : `ona-build: error: ${message}\nRun ona-build --help for usage.\n`,
+    );
     process.exitCode = 2;
   }
+}
+
+/** `--log-format json` as typed: the parse that would say so is the one that failed. */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.some(
+    (arg, index) =>
+      arg === '--log-format=json' || (arg === '--log-format' && options[index + 1] === 'json'),
+  );
 }
 
 function parser(argv: string[]) {

@@ -65,6 +65,15 @@ describe('usage errors', () => {
     },
   );
 
+  it('reports a usage error as a JSON line with --log-format json', async () => {
+    const run = await runCli(sandbox, ['--log-format', 'json', 'build', '--org', 'acme', '.']);
+
+    expect(run.exitCode).toBe(2);
+    const entry = JSON.parse(run.stderr) as Record<string, unknown>;
+    expect(entry).toMatchObject({ level: 'error' });
+    expect(entry.message).toContain('Missing required argument: project');
+  });
+
   it('never takes or repeats a value typed after --', async () => {
     const run = await runCli(
       sandbox,
