@@ -114,7 +114,9 @@ function doctorChecks(
 }
 
 function checkStore(env: NodeJS.ProcessEnv, paths: { storePath: string; keyFile: string }): string {
-  if (!fs.existsSync(paths.storePath)) return `${paths.storePath} (not created yet)`;
+  // existsSync follows links: a dangling one is no store "not created yet", and using it fails.
+  const isLink = fs.lstatSync(paths.storePath, { throwIfNoEntry: false })?.isSymbolicLink();
+  if (!fs.existsSync(paths.storePath) && !isLink) return `${paths.storePath} (not created yet)`;
   const masterKey = loadMasterKey({ env, keyFile: paths.keyFile, create: false });
   const store = SqliteStore.open({ path: paths.storePath, masterKey });
   try {

@@ -1,6 +1,9 @@
 // `ona-build doctor` on the real engine: every check passes on a working setup, and each broken
 // part is named with what to do about it.
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createBuildSandbox, type BuildSandbox } from '../helpers/build-sandbox.js';
@@ -34,6 +37,16 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     expect(tmpfs).toContain(
       `secret files go to /dev/shm (tmpfs); passed over ${sandbox.dir}: is not a tmpfs`,
     );
+  });
+
+  it('fails a store path that is a dangling symbolic link, as every command refuses it', async () => {
+    const link = path.join(sandbox.dir, 'dangling.db');
+    fs.symlinkSync(path.join(sandbox.dir, 'missing.db'), link);
+
+    const run = await runCli(sandbox, ['doctor'], { env: { ONA_BUILD_STORE: link } });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL +store +.*symbolic link to a missing file/m);
   });
 
   it('names each broken part and exits 1', async () => {
