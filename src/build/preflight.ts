@@ -146,10 +146,14 @@ function reportCheck(check: SecretCheck, options: PreflightOptions): void {
   const searched = scopesFor(options.principal, 'build').map(describeScope);
   for (const notice of check.notices) options.logger.info(notice);
 
-  if (check.missingRequired.length > 0) {
-    throw new SecretError(describeMissing(check, searched), 'SECRET_MISSING');
+  // Optional ones are warnings even when a required one stops the build.
+  if (check.missingOptional.length > 0) {
+    options.logger.warn(describeMissing({ ...check, missingRequired: [] }, searched));
   }
-  if (check.missingOptional.length > 0) options.logger.warn(describeMissing(check, searched));
+  if (check.missingRequired.length > 0) {
+    const required = describeMissing({ ...check, missingOptional: [] }, searched);
+    throw new SecretError(required, 'SECRET_MISSING');
+  }
 }
 
 function selectSecrets(

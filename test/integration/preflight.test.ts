@@ -37,6 +37,15 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
 
   afterAll(() => sandbox?.remove());
 
+  it('warns about a missing optional secret even when a missing required one stops it', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-both'));
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/^ona-build: warn: .*"nice_to_have" \(optional\)/m);
+    expect(run.stderr).toMatch(/^ona-build: error: .*"needed_key" \(required\)/m);
+    expect(run.stderr).not.toMatch(/^ona-build: error: .*nice_to_have/m);
+  });
+
   it('stops before building when a required secret is provided by no scope', async () => {
     const watch = new ProcWatch([]).start();
     const run = await runCli(sandbox, buildArgs('preflight-required'));
