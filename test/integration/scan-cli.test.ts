@@ -48,13 +48,8 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
   });
 
   it('refuses a --project that holds no secrets, whose secrets would go unsearched', async () => {
-    const run = await runCli(sandbox, [
-      'scan',
-      'localhost:5000/base/busybox:1',
-      ...ORG,
-      '--project',
-      'wbe',
-    ]);
+    const image = 'localhost:5000/base/busybox:1';
+    const run = await runCli(sandbox, ['scan', image, ...ORG, '--project', 'wbe']);
 
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('project acme/wbe holds no secrets to look for');
