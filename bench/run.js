@@ -165,7 +165,7 @@ async function benchMaterialize() {
     const runDir = createRunDir(shm);
     const start = performance.now();
     const { secrets } = await resolveSecrets(store, { org: 'o', project: 'p' }, 'build');
-    const info = { context: '.', userSecretIds: [] };
+    const info = { context: '.', userSecrets: [] };
     const builder = { docker: 'docker', kind: 'buildx' };
     const plan = planBuild({ builder, runDir: runDir.path, secrets, passthrough: ['.'], info });
     await materializeSecrets(plan, secrets, {

@@ -10,7 +10,12 @@ import { exitCodeFor } from '../signals.js';
 import { builderKindEnv, detectBuilder, namedClient, type Builder } from './builder.js';
 import { builderEnv } from './builder-env.js';
 import { diagnoseFailure } from './diagnose.js';
-import { checkLocalContext, readPassthrough, type PassthroughInfo } from './passthrough.js';
+import {
+  checkLocalContext,
+  readPassthrough,
+  readsStdin,
+  type PassthroughInfo,
+} from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
@@ -50,7 +55,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
   refuseTtyWithStdin(options.passthrough, readsStdin(info));
-  maskUserSecrets(info.userSecrets ?? [], env, options.redactor, options.logger);
+  maskUserSecrets(info.userSecrets, env, options.redactor, options.logger);
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);
@@ -195,9 +200,4 @@ export function describePlan(plan: BuildPlan, checked?: Preflight): Record<strin
     })),
     argv: plan.argv,
   };
-}
-
-/** The build context or the Dockerfile comes from stdin (`-`). */
-function readsStdin(info: PassthroughInfo): boolean {
-  return info.context === '-' || info.dockerfile === '-';
 }

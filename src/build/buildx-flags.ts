@@ -2,6 +2,8 @@
 // mistaking a flag's value for the build context. Boolean flags need no entry. Kept as data: it
 // tracks buildx's own `build --help`.
 
+import { parseGoBool } from '../go-bool.js';
+
 export const VALUE_FLAGS = new Set([
   '--add-host',
   '--allow',
@@ -45,15 +47,12 @@ export const VALUE_FLAGS = new Set([
   '--isolation',
 ]);
 
-/** True as Go's strconv.ParseBool reads it, which buildx and BuildKit read their booleans with. */
-export function isGoTrue(text: string): boolean {
-  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text);
-}
-
 /** Whether boolean flag `name` is on among `args` (before any `--`): `--name` or `--name=true`. */
 export function flagIsOn(args: readonly string[], name: string): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some(
-    (arg) => arg === name || (arg.startsWith(`${name}=`) && isGoTrue(arg.slice(name.length + 1))),
+    (arg) =>
+      arg === name ||
+      (arg.startsWith(`${name}=`) && parseGoBool(arg.slice(name.length + 1)) === true),
   );
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { LeakFoundError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
-import { flagIsOn, isGoTrue } from './buildx-flags.js';
+import { parseGoBool } from '../go-bool.js';
+import { flagIsOn } from './buildx-flags.js';
 
 export type ScanMode = 'off' | 'warn' | 'fail';
 
@@ -59,7 +60,9 @@ export function pushesResult(args: readonly string[]): boolean {
   const output = flagValue(args, ['--output', '-o']) ?? '';
   const fields = output.split(',');
   if (fields.includes('type=registry')) return true;
-  return fields.some((field) => field.startsWith('push=') && isGoTrue(field.slice('push='.length)));
+  return fields.some(
+    (field) => field.startsWith('push=') && parseGoBool(field.slice('push='.length)) === true,
+  );
 }
 
 export async function scanBuildResult(

@@ -55,7 +55,7 @@ describe('readPassthrough', () => {
     ['an upper-case key, as buildx accepts', ['--secret', 'ID=foo,src=bar', '.'], ['foo']],
     ['no id at all', ['--secret', 'src=bar', '.'], ['']],
   ])('collects user --secret ids: %s', (_label, args, ids) => {
-    expect(readPassthrough(args).userSecretIds).toEqual(ids);
+    expect(readPassthrough(args).userSecrets.map(({ id }) => id)).toEqual(ids);
   });
 
   it.each<[string, string[], RegExp]>([
@@ -74,12 +74,12 @@ describe('readPassthrough', () => {
     const info = readPassthrough(['--', '--secret']);
 
     expect(info.context).toBe('--secret');
-    expect(info.userSecretIds).toEqual([]);
+    expect(info.userSecrets).toEqual([]);
   });
 });
 
 describe('checkLocalContext', () => {
-  const info = (context: string) => ({ context, userSecretIds: [] });
+  const info = (context: string) => ({ context, userSecrets: [] });
 
   it('refuses a local context that does not exist, as a usage error', () => {
     const missing = `/tmp/ona-missing-${process.pid}-${Date.now()}/ctx`;
@@ -123,7 +123,7 @@ describe('localDockerfilePath', () => {
   const info = (context: string, dockerfile?: string) => ({
     context,
     dockerfile,
-    userSecretIds: [],
+    userSecrets: [],
   });
 
   it('finds the Dockerfile in a local context, or -f relative to the current directory', () => {

@@ -12,10 +12,8 @@ export interface PassthroughInfo {
   readonly context: string;
   /** `-f`/`--file` when given. */
   readonly dockerfile?: string;
-  /** Ids of `--secret` flags the user passed themselves. */
-  readonly userSecretIds: string[];
-  /** Those flags' specs, to find their values (for masking) as buildx does. */
-  readonly userSecrets?: UserSecretSpec[];
+  /** The `--secret` flags the user passed themselves: ids, and where buildx reads the values. */
+  readonly userSecrets: UserSecretSpec[];
 }
 
 /** Where a user `--secret` flag's value comes from: a file, a variable, or (neither) its id. */
@@ -27,7 +25,6 @@ export interface UserSecretSpec {
 
 export function readPassthrough(args: readonly string[]): PassthroughInfo {
   const positionals: string[] = [];
-  const userSecretIds: string[] = [];
   const userSecrets: UserSecretSpec[] = [];
   let dockerfile: string | undefined;
 
@@ -48,11 +45,7 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
 
     if (flag === '-f' || flag === '--file') dockerfile = value;
-    if (flag === '--secret') {
-      const spec = parseSecretSpec(value);
-      userSecretIds.push(spec.id);
-      userSecrets.push(spec);
-    }
+    if (flag === '--secret') userSecrets.push(parseSecretSpec(value));
   }
 
   if (positionals.length !== 1) {
@@ -60,7 +53,7 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     const found = positionals.length === 0 ? 'none' : `${positionals.length} arguments`;
     throw new UsageError(`build needs exactly one build context (PATH, URL or -); got ${found}`);
   }
-  return { context: positionals[0], dockerfile, userSecretIds, userSecrets };
+  return { context: positionals[0], dockerfile, userSecrets };
 }
 
 /**
@@ -93,6 +86,11 @@ function isFile(file: string): boolean {
 export function localDockerfilePath(info: PassthroughInfo): string | undefined {
   if (!isLocalContext(info.context) || info.dockerfile === '-') return undefined;
   return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
+}
+
+/** The build context or the Dockerfile comes from stdin (`-`). */
+export function readsStdin(info: PassthroughInfo): boolean {
+  return info.context === '-' || info.dockerfile === '-';
 }
 
 /** What buildx takes for a path rather than a URL, a git address or stdin. */

@@ -229,7 +229,7 @@ describe('planBuild aliases', () => {
       runDir: '/dev/shm/ona-build-1-abc',
       secrets: [secret],
       passthrough: ['.'],
-      info: { context: '.', userSecretIds: [] },
+      info: { context: '.', userSecrets: [] },
       aliases: [{ id: '.npmrc', secretName: 'npmrc' }],
     });
 

@@ -8,7 +8,7 @@ import { SecretError, UsageError } from '../errors.js';
 import type { Scope, Secret, SecretType } from '../secrets/model.js';
 import { validateName } from '../secrets/validate.js';
 import { builderArgv, type Builder } from './builder.js';
-import type { PassthroughInfo } from './passthrough.js';
+import type { PassthroughInfo, UserSecretSpec } from './passthrough.js';
 
 /** The secret types that become BuildKit secret mounts. */
 const MOUNTED_TYPES: ReadonlySet<SecretType> = new Set(['env', 'file']);
@@ -60,7 +60,7 @@ export function planBuild(options: PlanOptions): BuildPlan {
   const mounted = options.secrets.filter((secret) => MOUNTED_TYPES.has(secret.type));
 
   const secrets = withAliases(planSecretMounts(mounted, runDir), options.aliases ?? []);
-  rejectUserSecretCollisions(secrets, info.userSecretIds);
+  rejectUserSecretCollisions(secrets, info.userSecrets);
   const registries = planRegistries(options.secrets);
 
   return {
@@ -142,8 +142,11 @@ function toPlannedSecret(secret: Secret, secretsDir: string, index: number): Pla
   };
 }
 
-function rejectUserSecretCollisions(secrets: readonly PlannedSecret[], userIds: string[]): void {
-  for (const id of userIds) {
+function rejectUserSecretCollisions(
+  secrets: readonly PlannedSecret[],
+  userSecrets: readonly UserSecretSpec[],
+): void {
+  for (const { id } of userSecrets) {
     if (secrets.some((secret) => secret.id === id)) {
       throw new UsageError(
         `--secret id=${id} is also provided by ona-build from the store; ` +

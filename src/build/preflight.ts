@@ -80,7 +80,7 @@ export function preflight(options: PreflightOptions): Preflight {
   }
 
   // The user's own --secret flags answer mounts too: buildx gets them as they were given.
-  const given = options.info.userSecretIds.map((id) => ({
+  const given = options.info.userSecrets.map(({ id }) => ({
     name: id,
     type: 'file' as const,
     scopeLabel: 'your --secret flag',

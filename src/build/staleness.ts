@@ -3,8 +3,8 @@
 
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
-import { flagIsOn } from './buildx-flags.js';
 import type { Principal } from '../secrets/resolve.js';
+import { flagIsOn } from './buildx-flags.js';
 import { changedIds, openFingerprintStore, type Fingerprints } from './fingerprints.js';
 import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 

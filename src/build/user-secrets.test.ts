@@ -28,7 +28,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function mask(args: string[], env: NodeJS.ProcessEnv = {}): void {
-  maskUserSecrets(readPassthrough([...args, '.']).userSecrets ?? [], env, redactor, logger);
+  maskUserSecrets(readPassthrough([...args, '.']).userSecrets, env, redactor, logger);
 }
 
 describe('maskUserSecrets', () => {

@@ -7,13 +7,13 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
-import { asyncOutputs } from './async-output.js';
 import { UsageError } from '../errors.js';
 import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
 import { Redactor } from '../redact/index.js';
 import type { SecretSource } from '../secrets/source.js';
 import { SqliteStore } from '../secrets/store/sqlite-store.js';
+import { asyncOutputs } from './async-output.js';
 import { redactedOutput } from './redacted-output.js';
 
 export interface GlobalArgs {

@@ -4,6 +4,8 @@
 import yargs from 'yargs';
 
 import { UsageError } from '../errors.js';
+import { Logger } from '../log.js';
+import { Redactor } from '../redact/index.js';
 import { guardOutputStreams } from '../signals.js';
 import { VERSION } from '../version.js';
 import * as build from './build.js';
@@ -25,11 +27,10 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     // Only yargs' own failures get here: command handlers report their errors themselves.
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      asksForJson(argv)
-        ? `${JSON.stringify({ time: new Date().toISOString(), level: 'error', message })}\n`
-        : `ona-build: error: ${message}\nRun ona-build --help for usage.\n`,
-    );
+    const format = asksForJson(argv) ? 'json' : 'text';
+    const redactor = new Redactor();
+    new Logger({ level: 'error', format, redactor, sink: process.stderr }).error(message);
+    if (format === 'text') process.stderr.write('Run ona-build --help for usage.\n');
     process.exitCode = 2;
   }
 }

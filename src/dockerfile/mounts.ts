@@ -4,6 +4,7 @@
 // Upstream: moby/buildkit frontend/dockerfile/instructions/commands_runmount.go (parseMount) and
 // dockerfile2llb/convert_secrets.go (dispatchSecret), v0.33.
 
+import { parseGoBool } from '../go-bool.js';
 import { expandWord, isKnown, UNKNOWN, type Lookup } from './expand.js';
 
 interface MountField {
@@ -33,8 +34,6 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
 };
 const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
 const FLAG_KEYS = new Set(['readonly', 'ro', 'readwrite', 'rw']);
-const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Parses one `--mount` value. Returns an error string when BuildKit cannot even split it. */
 export function parseMount(spec: string, lookup: Lookup, escape: string): ParsedMount | string {
@@ -107,10 +106,9 @@ function requireSecretType(key: string, state: MountState): void {
 // read as the author's intent: required.
 function parseRequired(field: MountField, state: MountState): boolean {
   if (!isKnown(field.value)) return true;
-  if (TRUE_WORDS.has(field.value)) return true;
-  if (FALSE_WORDS.has(field.value)) return false;
-  state.errors.push(`invalid value for required: ${field.value}`);
-  return true;
+  const required = parseGoBool(field.value);
+  if (required === undefined) state.errors.push(`invalid value for required: ${field.value}`);
+  return required ?? true;
 }
 
 export interface SecretMount {

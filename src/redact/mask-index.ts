@@ -275,9 +275,20 @@ export function isCutShort(mask: Buffer, at: number, data: Buffer, end: number):
   return at * 2 >= mask.length || clipNoticeFollows(data, end);
 }
 
-/** In a stream, the end of everything received counts as a line end only at the very end. */
-export function isCutByEnd(mask: Buffer, length: number): boolean {
-  return length >= CUT_MIN && length * 2 >= mask.length;
+/**
+ * `ranges` of data that ends at `length` for good (a complete text, or a stream at its end), with
+ * the longest of `partials` that holds half its mask: the end cut that copy short.
+ */
+export function withCutByEnd(
+  ranges: Ranges,
+  partials: readonly PartialMatch[],
+  length: number,
+): Ranges {
+  const cut = partials.find(({ start, mask }) => {
+    const kept = length - start;
+    return kept >= CUT_MIN && kept * 2 >= mask.length;
+  });
+  return cut ? uniteRanges(ranges, [cut.start, length]) : ranges;
 }
 
 // BuildKit's words when a step's log reaches its size limit, on the line after the cut (other

@@ -2,7 +2,7 @@
 // error about a malformed value cannot print it; every sink (logger, buildx output) then passes
 // its text through the same Redactor.
 
-import { isCutByEnd, MaskIndex, type Ranges, type ScanResult, uniteRanges } from './mask-index.js';
+import { MaskIndex, withCutByEnd } from './mask-index.js';
 import {
   buildMasks,
   mergeMaskSets,
@@ -58,14 +58,16 @@ export class Redactor {
     if (this.#index.isEmpty || text.length === 0) return text;
 
     const data = Buffer.from(text, 'utf8');
-    const ranges = completeRanges(this.#index.scan(data), data.length);
+    const { ranges: found, partials } = this.#index.scan(data);
+    const ranges = withCutByEnd(found, partials, data.length);
     if (ranges.length === 0) return text;
     return renderMasked(data, ranges, data.length).output.toString('utf8');
   }
 
   /** Masks a complete piece of output. Returns `data` itself when nothing matched. */
   redactBuffer(data: Buffer): Buffer {
-    const ranges = completeRanges(this.#index.scan(data), data.length);
+    const { ranges: found, partials } = this.#index.scan(data);
+    const ranges = withCutByEnd(found, partials, data.length);
     if (ranges.length === 0) return data;
     return renderMasked(data, ranges, data.length).output;
   }
@@ -74,10 +76,4 @@ export class Redactor {
   static {
     readIndex = (redactor) => redactor.#index;
   }
-}
-
-/** In a complete text, a mask its end cut short (see isCutByEnd) is masked. */
-function completeRanges(scan: ScanResult, length: number): Ranges {
-  const cut = scan.partials.find(({ start, mask }) => isCutByEnd(mask, length - start));
-  return cut ? uniteRanges(scan.ranges, [cut.start, length]) : scan.ranges;
 }

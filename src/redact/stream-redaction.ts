@@ -9,12 +9,12 @@
 
 import {
   addRange,
-  isCutByEnd,
   isCutShort,
   type MaskIndex,
   type PartialMatch,
   type Ranges,
   uniteRanges,
+  withCutByEnd,
 } from './mask-index.js';
 import { renderMasked } from './render.js';
 
@@ -51,12 +51,11 @@ export class StreamRedaction {
 
   /**
    * Returns everything still held, masked: masks cut short can no longer complete, and one the
-   * end of the output cut short (see isCutByEnd) is masked as it stands.
+   * end of the output cut short (see withCutByEnd) is masked as it stands.
    */
   end(): Buffer {
     const data = this.#pending;
-    const cut = this.#live.find(({ start, mask }) => isCutByEnd(mask, data.length - start));
-    const ranges = cut ? uniteRanges(this.#known, [cut.start, data.length]) : this.#known;
+    const ranges = withCutByEnd(this.#known, this.#live, data.length);
 
     return this.#emit(data, data, ranges, [], data.length);
   }
