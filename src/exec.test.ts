@@ -39,6 +39,22 @@ describe('assertNothingSecret', () => {
     );
   });
 
+  it("lets through only the variables named as carrying a secret on purpose (a user's --secret)", () => {
+    const env = { GITHUB_TOKEN: VALUE, LEAKY: VALUE };
+    const guard = guardWith(VALUE);
+
+    expect(() => assertNothingSecret('/bin/true', [], env, guard, ['GITHUB_TOKEN'])).toThrow(
+      'env LEAKY would carry a secret value',
+    );
+    const { GITHUB_TOKEN } = env;
+    expect(() =>
+      assertNothingSecret('/bin/true', [], { GITHUB_TOKEN }, guard, ['GITHUB_TOKEN']),
+    ).not.toThrow();
+    expect(() =>
+      assertNothingSecret('/bin/true', [VALUE], { GITHUB_TOKEN }, guard, ['GITHUB_TOKEN']),
+    ).toThrow('argv[1] would carry a secret value');
+  });
+
   it('lets a clean command through', () => {
     expect(() =>
       assertNothingSecret('/bin/true', ['a'], { PATH: '/usr/bin' }, guardWith(VALUE)),

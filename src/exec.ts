@@ -12,6 +12,11 @@ export interface RunOptions {
   /** The complete environment of the child; the parent's is never inherited implicitly. */
   readonly env: Record<string, string>;
   readonly guard: Redactor;
+  /**
+   * Variables of `env` that carry a masked value on purpose: those the user's own
+   * `--secret ...,env=NAME` flags name, which the builder must read.
+   */
+  readonly secretVariables?: readonly string[];
   readonly cwd?: string;
   readonly stdin?: Options['stdin'];
   readonly stdout?: Options['stdout'];
@@ -30,7 +35,7 @@ export interface RunOptions {
 }
 
 export function spawnChecked(file: string, args: readonly string[], options: RunOptions) {
-  assertNothingSecret(file, args, options.env, options.guard);
+  assertNothingSecret(file, args, options.env, options.guard, options.secretVariables);
 
   return execa(file, args, {
     env: options.env,
@@ -77,10 +82,12 @@ export function assertNothingSecret(
   args: readonly string[],
   env: Record<string, string>,
   guard: Redactor,
+  secretVariables: readonly string[] = [],
 ): void {
   const places = [file, ...args].map((text, index) => ({ where: `argv[${index}]`, text }));
-  for (const [name, value] of Object.entries(env))
-    places.push({ where: `env ${name}`, text: value });
+  for (const [name, value] of Object.entries(env)) {
+    if (!secretVariables.includes(name)) places.push({ where: `env ${name}`, text: value });
+  }
 
   for (const { where, text } of places) {
     if (guard.redact(text) !== text) {

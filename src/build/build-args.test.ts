@@ -19,6 +19,12 @@ describe('readBuildArgs', () => {
     expect(readBuildArgs(['--target=prod', '.']).target).toBe('prod');
   });
 
+  it('lists the variables bare build arguments read, and not those of --secret flags', () => {
+    const args = ['--build-arg', 'FROM_ENV', '--secret', 'id=t,env=GITHUB_TOKEN', '.'];
+
+    expect(readBuildArgs(args).fromEnv).toEqual(['FROM_ENV']);
+  });
+
   it('stops at --', () => {
     expect(readBuildArgs(['--', '--build-arg', 'A=1']).buildArgs).toEqual({});
   });

@@ -5,7 +5,10 @@ import { VALUE_FLAGS } from './buildx-flags.js';
 export interface BuildArgsInfo {
   /** `--build-arg NAME=value`; a bare `--build-arg NAME` (value from the environment) is absent. */
   readonly buildArgs: Record<string, string>;
-  /** Variables the options read from the environment: bare `--build-arg NAME`, `--secret env=`. */
+  /**
+   * Variables a bare `--build-arg NAME` reads from the environment. The variables of the user's
+   * own `--secret` flags are not build arguments: see secretVariable (passthrough.ts).
+   */
   readonly fromEnv: string[];
   readonly target?: string;
 }
@@ -31,8 +34,6 @@ export function readBuildArgs(args: readonly string[]): BuildArgsInfo {
     } else if (flag === '--build-arg') {
       fromEnv.push(value);
     }
-    const secretEnv = flag === '--secret' ? /(?:^|,)env=([^,]+)/.exec(value)?.[1] : undefined;
-    if (secretEnv) fromEnv.push(secretEnv);
   }
   return { buildArgs, fromEnv, target };
 }

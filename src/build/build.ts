@@ -14,6 +14,7 @@ import {
   checkLocalContext,
   readPassthrough,
   readsStdin,
+  secretVariables,
   type PassthroughInfo,
 } from './passthrough.js';
 import { planBuild, type BuildPlan } from './plan.js';
@@ -121,7 +122,8 @@ async function buildInRunDir(
   if (signals.signal) return exitCodeFor(signals.signal);
 
   const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };
-  const childEnv = builderEnv(env, overrides, checked.fromEnv);
+  const variables = secretVariables(info.userSecrets, env);
+  const childEnv = builderEnv(env, overrides, [...checked.fromEnv, ...variables]);
   const stdin = readsStdin(info);
   const script =
     wantsPty(options.passthrough, options.stderrIsTty === true, stdin) && findScript(env);
@@ -129,6 +131,7 @@ async function buildInRunDir(
   const result = await runBuilder({
     argv: script ? ptyArgv(script, plan.argv, options.terminalSize) : plan.argv,
     env: childEnv,
+    secretVariables: variables,
     redactor,
     stdout: options.stdout,
     stderr: options.stderr,

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../errors.js';
-import { checkLocalContext, localDockerfilePath, readPassthrough } from './passthrough.js';
+import {
+  checkLocalContext,
+  localDockerfilePath,
+  readPassthrough,
+  secretVariable,
+} from './passthrough.js';
 
 describe('readPassthrough', () => {
   it.each<[string, string[], string, string | undefined]>([
@@ -56,6 +61,24 @@ describe('readPassthrough', () => {
     ['no id at all', ['--secret', 'src=bar', '.'], ['']],
   ])('collects user --secret ids: %s', (_label, args, ids) => {
     expect(readPassthrough(args).userSecrets.map(({ id }) => id)).toEqual(ids);
+  });
+
+  it.each<[string, string, NodeJS.ProcessEnv, string | undefined]>([
+    ['env=', 'id=a,env=TOKEN', {}, 'TOKEN'],
+    [
+      'type=env with src= naming the variable, as buildx reads it',
+      'type=env,id=a,src=TOKEN',
+      {},
+      'TOKEN',
+    ],
+    ['type=env with both: env= wins', 'type=env,id=a,src=X,env=TOKEN', {}, 'TOKEN'],
+    ['a bare id that is a set variable', 'id=TOKEN', { TOKEN: 'v' }, 'TOKEN'],
+    ['a bare id that is not', 'id=TOKEN', {}, undefined],
+    ['a file', 'id=TOKEN,src=file', { TOKEN: 'v' }, undefined],
+  ])('finds the variable of a user --secret: %s', (_label, spec, env, variable) => {
+    const [secret] = readPassthrough(['--secret', spec, '.']).userSecrets;
+
+    expect(secretVariable(secret, env)).toBe(variable);
   });
 
   it.each<[string, string[], RegExp]>([

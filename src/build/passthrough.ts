@@ -119,7 +119,8 @@ function splitFlag(arg: string): [string, string | undefined] {
 
 /**
  * A user `--secret` spec; its CSV fields never carry values we print. Like buildx, keys are
- * case-insensitive, `source` means `src`, and a value runs to the end of its field.
+ * case-insensitive, `source` means `src`, a value runs to the end of its field, and with
+ * `type=env` and no `env=`, `src` names the variable.
  */
 function parseSecretSpec(spec: string): UserSecretSpec {
   const fields: Record<string, string> = {};
@@ -127,5 +128,30 @@ function parseSecretSpec(spec: string): UserSecretSpec {
     const eq = field.indexOf('=');
     if (eq !== -1) fields[field.slice(0, eq).toLowerCase()] = field.slice(eq + 1);
   }
-  return { id: fields.id ?? '', src: fields.src ?? fields.source, env: fields.env };
+  const id = fields.id ?? '';
+  const src = fields.src ?? fields.source;
+  if (fields.type === 'env' && fields.env === undefined) return { id, env: src };
+  return { id, src, env: fields.env };
+}
+
+/**
+ * The variable buildx reads a user `--secret` from: its `env=`, or, with neither `env=` nor
+ * `src=`, the one named as its id when it is set (else buildx reads the file of that name).
+ */
+export function secretVariable(spec: UserSecretSpec, env: NodeJS.ProcessEnv): string | undefined {
+  if (spec.env !== undefined) return spec.env;
+  if (spec.src === undefined && env[spec.id] !== undefined) return spec.id;
+  return undefined;
+}
+
+/**
+ * The variables the user's own `--secret` flags read. The builder needs them in its environment,
+ * where they carry a secret on purpose: the leak guard lets them through (exec.ts).
+ */
+export function secretVariables(
+  specs: readonly UserSecretSpec[],
+  env: NodeJS.ProcessEnv,
+): string[] {
+  const names = specs.map((spec) => secretVariable(spec, env));
+  return [...new Set(names.filter((name) => name !== undefined))];
 }

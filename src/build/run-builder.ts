@@ -18,6 +18,8 @@ const STOPPING_GRACE_MS = 500;
 export interface RunBuilderOptions {
   readonly argv: readonly string[];
   readonly env: Record<string, string>;
+  /** Variables of `env` that carry a secret on purpose (see RunOptions in exec.ts). */
+  readonly secretVariables?: readonly string[];
   readonly redactor: Redactor;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
@@ -52,6 +54,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   const child = spawnChecked(file, args, {
     env: options.env,
     guard: options.redactor,
+    secretVariables: options.secretVariables,
     cwd: options.cwd,
     stdin: options.stdinInherit ? 'inherit' : 'ignore',
     detached: true,

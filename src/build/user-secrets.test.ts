@@ -53,11 +53,21 @@ describe('maskUserSecrets', () => {
     expect(redactor.redact(VALUE)).toBe('***');
   });
 
-  it('leaves values from variables alone: they go to the builder, as asked', () => {
-    mask(['--secret', 'id=a,env=TOKEN'], { TOKEN: VALUE });
+  it.each([
+    ['env=', ['--secret', 'id=a,env=TOKEN']],
+    ['type=env with src=', ['--secret', 'type=env,id=a,src=TOKEN']],
+    ['a bare id naming a set variable', ['--secret', 'id=TOKEN']],
+  ])('masks the value of a --secret read from a variable: %s', (_label, args) => {
+    mask(args, { TOKEN: VALUE });
 
-    expect(redactor.redact(VALUE)).toBe(VALUE);
-    expect(lines.join('')).toContain('--secret id=a is not read from a file: not masked');
+    expect(redactor.redact(`got ${VALUE}`)).toBe('got ***');
+  });
+
+  it('masks nothing for an unset variable, and says so at debug level', () => {
+    mask(['--secret', 'id=a,env=UNSET']);
+
+    expect(redactor.maskCount).toBe(0);
+    expect(lines.join('')).toContain('--secret id=a cannot be read here: not masked');
   });
 
   it('never reads from a FIFO (it would block) or a missing file', () => {

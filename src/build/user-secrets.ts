@@ -1,13 +1,13 @@
 // The values of the `--secret` flags a user passes to `build` themselves. ona-build does not
-// provide them, but they are secrets all the same: those read from files are masked in the
-// build's output like stored ones.
+// provide them, but they are secrets all the same: they are masked in the build's output like
+// stored ones, whether buildx reads them from a file or from a variable.
 
 import fs from 'node:fs';
 
 import type { Logger } from '../log.js';
 import type { MaskSource, Redactor } from '../redact/index.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
-import type { UserSecretSpec } from './passthrough.js';
+import { secretVariable, type UserSecretSpec } from './passthrough.js';
 
 /** Registers the values of the user's own `--secret` flags with the redactor. */
 export function maskUserSecrets(
@@ -18,9 +18,10 @@ export function maskUserSecrets(
 ): void {
   const sources: MaskSource[] = [];
   for (const spec of specs) {
-    const value = valueOf(spec, env);
+    const variable = secretVariable(spec, env);
+    const value = variable === undefined ? fileValue(spec) : variableValue(variable, env);
     if (value === undefined) {
-      logger.debug(`the value of --secret id=${spec.id} is not read from a file: not masked`);
+      logger.debug(`the value of --secret id=${spec.id} cannot be read here: not masked`);
       continue;
     }
     sources.push({ id: spec.id, value });
@@ -31,15 +32,15 @@ export function maskUserSecrets(
   }
 }
 
-/**
- * buildx reads `src` from a file and `env` from a variable; with neither, the variable named as
- * the id, else the file. Only file values are masked: a variable's value goes into the builder's
- * environment, as asked, where the leak guard (exec.ts) would take a masked value for a leak.
- */
-function valueOf(spec: UserSecretSpec, env: NodeJS.ProcessEnv): Buffer | undefined {
-  if (spec.env !== undefined) return undefined;
-  if (spec.src !== undefined) return readSmallFile(spec.src);
-  return env[spec.id] === undefined ? readSmallFile(spec.id) : undefined;
+/** buildx reads `src`, or with neither `src` nor a variable of that name, the file named `id`. */
+function fileValue(spec: UserSecretSpec): Buffer | undefined {
+  return readSmallFile(spec.src ?? spec.id);
+}
+
+/** An unset variable is buildx's error to report; there is nothing to mask. */
+function variableValue(name: string, env: NodeJS.ProcessEnv): Buffer | undefined {
+  const value = env[name];
+  return value === undefined ? undefined : Buffer.from(value, 'utf8');
 }
 
 // Only regular files BuildKit would take: a FIFO or a device would block or never end.

@@ -35,6 +35,7 @@ const NPM_TOKEN = 'npm_Tok3nCutOutOfAnNpmrc';
 const NPMRC = `//localhost:4873/:_authToken=${NPM_TOKEN}\nregistry=http://localhost:4873/\n`;
 const NETRC_PASSWORD = 'ghp_netrcPassw0rdValue';
 const USER_SECRET = 'user-flag-secret-0f9e8d7c';
+const USER_ENV_SECRET = 'user-variable-secret-5b6a4c3d';
 const NETRC = `machine git.example.com\n  login ci\n  password ${NETRC_PASSWORD}\n`;
 
 describe.runIf(requireEngine())('redaction of build output', () => {
@@ -116,6 +117,22 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(run.stderr).not.toContain('no scope provides it');
     expect(run.raw.includes(USER_SECRET)).toBe(false);
   });
+
+  it.each([
+    ['env=, under a name that looks like a credential', 'id=mine,env=GITHUB_TOKEN', 'GITHUB_TOKEN'],
+    ['a bare id naming a set variable', 'id=mine', 'mine'],
+  ])(
+    "builds with and masks the user's own --secret read from a variable: %s",
+    async (_label, spec, variable) => {
+      const env = { [variable]: USER_ENV_SECRET };
+      const run = await runCli(sandbox, buildArgs('user-secret', '--secret', spec), { env });
+
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stderr).toContain('mine: ***');
+      expect(run.stderr).not.toContain('looks like a credential');
+      expect(run.raw.includes(USER_ENV_SECRET)).toBe(false);
+    },
+  );
 
   it("masks what BuildKit's log clipping leaves of a value, cut short", async () => {
     const clipped = await runCli(sandbox, buildArgs('clipped-step', '--no-cache'));
