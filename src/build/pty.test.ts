@@ -22,6 +22,13 @@ afterEach(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function collector() {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
@@ -103,6 +110,35 @@ describe('the builder on a pseudo-terminal', () => {
       expect(display).toContain('43 132');
       // The failure hints read the display.
       expect(result.stderrTail).toContain('stderr-is-a-terminal');
+    },
+  );
+
+  it.skipIf(script === undefined)(
+    "stops on a forwarded signal without script's own notice about it",
+    async () => {
+      trap = new SignalTrap();
+      const redactor = new Redactor();
+      const stderr = collector();
+      const command = 'echo step-started >&2; sleep 30';
+
+      const running = runBuilder({
+        argv: ptyArgv(script!, ['/bin/sh', '-c', command]),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        redactor,
+        stdout: collector().stream,
+        stderr: stderr.stream,
+        signals: trap,
+        logger: new Logger({ level: 'error', format: 'text', redactor, sink: stderr.stream }),
+        pty: true,
+      });
+      await until(() => stderr.bytes().includes('step-started'));
+      trap.raise('SIGTERM');
+      const result = await running;
+
+      expect(result.signal).toBe('SIGTERM');
+      const display = stderr.bytes().toString('latin1');
+      expect(display).toContain('step-started');
+      expect(display).not.toContain('Session terminated');
     },
   );
 });

@@ -3,7 +3,7 @@
 // within a bound, for it to exit. The caller removes secret files only after this returns:
 // BuildKit reads secret files lazily, while the build runs.
 
-import type { Readable, Writable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { spawnChecked } from '../exec.js';
@@ -69,11 +69,14 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   // Each output has a redactor of its own (a redactor holds back a partial mask per stream).
   const toStdout = () => redactWritable(options.redactor, options.stdout);
   const toStderr = () => redactWritable(options.redactor, tail.tee(options.stderr));
-  const outputs: [Readable, Writable][] = options.pty
+  // A signal was trapped and forwarded: the build is being stopped.
+  const stopping = () => options.signals.signal !== undefined;
+  const outputs: Output[] = options.pty
     ? [
         [child.stdio[3] as Readable, toStdout()],
         [child.stdout, toStderr()],
-        [child.stderr, toStderr()],
+        // `script`'s own messages; the builder's stderr is the terminal, on its stdout.
+        [child.stderr, toStderr(), dropWhile(stopping)],
       ]
     : [
         [child.stdout, toStdout()],
@@ -81,7 +84,10 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
       ];
   // Settles with the first stream error, if any, so that one can never go unhandled while the
   // child is awaited.
-  const streamError = Promise.all(outputs.map(([from, to]) => pipeline(from, to))).then(
+  const piped = outputs.map(([from, to, via]) =>
+    via ? pipeline(from, via, to) : pipeline(from, to),
+  );
+  const streamError = Promise.all(piped).then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
@@ -94,11 +100,15 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   // Only while nothing is waiting to be read or written: output still draining to a slow reader
   // is never cut short.
   const idle = () =>
-    outputs.every(([from, to]) => from.readableLength === 0 && to.writableLength === 0);
+    outputs.every(
+      ([from, to, via]) =>
+        from.readableLength === 0 &&
+        to.writableLength === 0 &&
+        (via === undefined || (via.readableLength === 0 && via.writableLength === 0)),
+    );
   const graceMs = options.outputGraceMs ?? OUTPUT_GRACE_MS;
   // Once the build is being stopped, output a stalled reader will not take is given up: the
   // secret files are removed now, not whenever that reader reads again.
-  const stopping = () => options.signals.signal !== undefined;
   const abandonIfIdle = () => {
     if (!idle() && !stopping()) {
       graceTimer = setTimeout(abandonIfIdle, graceMs);
@@ -141,6 +151,22 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     stopWatchingStuck();
     stopForwarding();
   }
+}
+
+/** Where one of the builder's outputs goes, and what it passes through on the way. */
+type Output = [from: Readable, to: Writable, via?: Transform];
+
+/**
+ * Drops what passes while `stopping()`. Told to stop, `script` writes "Session terminated,
+ * killing shell..." (in the user's language) on its own stderr: noise after the user's own ^C
+ * or kill, which stops the build anyway. Its messages before that (it found no terminal) pass.
+ */
+function dropWhile(stopping: () => boolean): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, stopping() ? undefined : chunk);
+    },
+  });
 }
 
 function forwardSignals(
