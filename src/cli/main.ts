@@ -18,7 +18,7 @@ import * as plan from './plan.js';
 import * as scan from './scan.js';
 import * as secret from './secret.js';
 import { bindOptionalValues } from './optional-values.js';
-import { safeUsageMessage } from './usage-message.js';
+import { listCommands, safeUsageMessage } from './usage-message.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
@@ -59,11 +59,9 @@ function parser(argv: string[]) {
       .command(scan)
       .command(gc)
       .command(doctor)
-      .demandCommand(
-        1,
-        'name a command: secret, build, plan, devcontainer, exec, scan, gc or doctor',
-      )
+      .demandCommand(1, `name a command: ${listCommands()}`)
       .middleware(refuseRepeatedOptions, true)
+      .recommendCommands()
       .strict()
       // Throwing stops yargs: a usage error must never let the command run anyway.
       .fail((message, error) => {

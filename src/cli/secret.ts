@@ -6,6 +6,7 @@ import * as list from './secret-list.js';
 import * as resolve from './secret-resolve.js';
 import * as rm from './secret-rm.js';
 import * as set from './secret-set.js';
+import { listCommands } from './usage-message.js';
 
 export const command = 'secret';
 export const describe = 'Manage secrets in the store';
@@ -16,7 +17,7 @@ export function builder(yargs: Argv) {
     .command(list)
     .command(rm)
     .command(resolve)
-    .demandCommand(1, 'name a secret command: set, list, rm or resolve');
+    .demandCommand(1, `name a secret command: ${listCommands('secret')}`);
 }
 
 export function handler(): void {}

@@ -17,10 +17,36 @@ describe('safeUsageMessage', () => {
   });
 
   it('handles flags and words together', () => {
-    const argv = ['x', 'v4lue', '--bad=1'];
+    const argv = ['gc', 'v4lue', '--bad=1'];
     expect(safeUsageMessage('Unknown arguments: v4lue, bad', argv)).toBe(
       'unknown option --bad; 1 unexpected argument (not repeated here: secret values are read ' +
         'from stdin or --from-file, never from the command line)',
+    );
+  });
+
+  it.each([
+    [
+      ['biuld', '--org', 'o', '.'],
+      'unknown command (not repeated here): name one of secret, build',
+    ],
+    [
+      ['--store', 's.db', 'xyzzy'],
+      'unknown command (not repeated here): name one of secret, build',
+    ],
+    [
+      ['secret', 'xyzzy', '--org', 'o'],
+      'unknown secret command (not repeated here): name one of set',
+    ],
+  ])('names a mistyped command as the problem, without repeating it: %j', (argv, message) => {
+    const text = safeUsageMessage(`Unknown arguments: ${argv.join(', ')}`, argv);
+
+    expect(text).toContain(message);
+    expect(text).not.toMatch(/biuld|xyzzy/);
+  });
+
+  it("turns yargs' suggestion into a sentence about the command", () => {
+    expect(safeUsageMessage('Did you mean build?', ['biuld'])).toBe(
+      'unknown command (not repeated here); did you mean build?',
     );
   });
 

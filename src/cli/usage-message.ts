@@ -2,7 +2,27 @@
 // a stray word on the command line may be a secret value typed where it does not belong, so only
 // names the user typed as flags (`--x`, `-x`) are repeated; other words are described, not shown.
 
+/** Commands by parent ('' for the top level); the others take arguments of their own. */
+const COMMAND_TREE: Readonly<Record<string, readonly string[]>> = {
+  '': ['secret', 'build', 'plan', 'devcontainer', 'exec', 'scan', 'gc', 'doctor'],
+  secret: ['set', 'list', 'rm', 'resolve'],
+  devcontainer: ['build'],
+};
+
+/** "secret, build, ... or doctor": the commands under `parent`, as usage errors list them. */
+export function listCommands(parent = ''): string {
+  const names = COMMAND_TREE[parent];
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** Global options that take a value, and so may come before the command with one. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--store', '--key-file', '--log-level', '--log-format']);
+
 export function safeUsageMessage(message: string, argv: readonly string[]): string {
+  // yargs' recommendCommands: the only word named is a command's, not the one typed.
+  const recommended = /^Did you mean (\S+)\?$/.exec(message);
+  if (recommended) return `unknown command (not repeated here); did you mean ${recommended[1]}?`;
+
   // "Invalid values: Argument: type, Given: "X", Choices: ..." repeats the value given.
   const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: [\s\S]*?(, Choices: .*)?$/.exec(
     message,
@@ -11,6 +31,13 @@ export function safeUsageMessage(message: string, argv: readonly string[]): stri
 
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
+
+  // Everything after a mistyped command is unknown to yargs too; the command is the problem.
+  const parent = parentOfUnknownCommand(argv);
+  if (parent !== undefined) {
+    const what = parent === '' ? 'command' : `${parent} command`;
+    return `unknown ${what} (not repeated here): name one of ${listCommands(parent)}`;
+  }
 
   const typedFlags = new Set(argv.filter((arg) => arg.startsWith('-')).map(flagName));
   const names = unknown[1].split(', ');
@@ -30,6 +57,27 @@ export function unexpectedArguments(count: number): string {
     `${count} unexpected argument${count > 1 ? 's' : ''} (not repeated here: secret values ` +
     'are read from stdin or --from-file, never from the command line)'
   );
+}
+
+/**
+ * Where a word in command position is not a command: the command it follows ('' at the top).
+ * Undefined when all are commands, or when an option other than a global one comes first.
+ */
+function parentOfUnknownCommand(argv: readonly string[]): string | undefined {
+  let parent = '';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('-')) {
+      if (!GLOBAL_VALUE_OPTIONS.has(arg.replace(/=.*$/, ''))) return undefined;
+      if (!arg.includes('=')) i++;
+      continue;
+    }
+    const commands = COMMAND_TREE[parent];
+    if (commands === undefined) return undefined;
+    if (!commands.includes(arg)) return parent;
+    parent = arg;
+  }
+  return undefined;
 }
 
 function flagName(arg: string): string {

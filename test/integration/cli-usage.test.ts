@@ -36,7 +36,8 @@ describe('usage errors', () => {
       ['build', '--org', 'acme', '--project', 'web', '--progress=rawjson', 'fixtures/bench'],
       'rawjson progress cannot be redacted reliably',
     ],
-    [['secret', 'frob'], '1 unexpected argument'],
+    [['secret', 'frob'], 'unknown secret command (not repeated here): name one of set, list'],
+    [['biuld', '--org', 'acme', '.'], 'unknown command (not repeated here); did you mean build?'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [['build', '--org', 'acme', '--project', 'web', '--tmpdir', '', '.'], '--tmpdir needs a'],
     [
