@@ -61,7 +61,6 @@ function parser(argv: string[]) {
       .command(doctor)
       .demandCommand(1, `name a command: ${listCommands()}`)
       .middleware(refuseRepeatedOptions, true)
-      .recommendCommands()
       .strict()
       // Throwing stops yargs: a usage error must never let the command run anyway.
       .fail((message, error) => {

@@ -44,12 +44,6 @@ describe('safeUsageMessage', () => {
     expect(text).not.toMatch(/biuld|xyzzy/);
   });
 
-  it("turns yargs' suggestion into a sentence about the command", () => {
-    expect(safeUsageMessage('Did you mean build?', ['biuld'])).toBe(
-      'unknown command (not repeated here); did you mean build?',
-    );
-  });
-
   it('passes other messages through', () => {
     expect(safeUsageMessage('Missing required argument: org', [])).toBe(
       'Missing required argument: org',

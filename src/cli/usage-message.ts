@@ -19,10 +19,6 @@ export function listCommands(parent = ''): string {
 const GLOBAL_VALUE_OPTIONS = new Set(['--store', '--key-file', '--log-level', '--log-format']);
 
 export function safeUsageMessage(message: string, argv: readonly string[]): string {
-  // yargs' recommendCommands: the only word named is a command's, not the one typed.
-  const recommended = /^Did you mean (\S+)\?$/.exec(message);
-  if (recommended) return `unknown command (not repeated here); did you mean ${recommended[1]}?`;
-
   // "Invalid values: Argument: type, Given: "X", Choices: ..." repeats the value given.
   const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: [\s\S]*?(, Choices: .*)?$/.exec(
     message,

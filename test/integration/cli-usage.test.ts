@@ -37,7 +37,7 @@ describe('usage errors', () => {
       'rawjson progress cannot be redacted reliably',
     ],
     [['secret', 'frob'], 'unknown secret command (not repeated here): name one of set, list'],
-    [['biuld', '--org', 'acme', '.'], 'unknown command (not repeated here); did you mean build?'],
+    [['biuld', '--org', 'acme', '.'], 'unknown command (not repeated here): name one of secret'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [['build', '--org', 'acme', '--project', 'web', '--tmpdir', '', '.'], '--tmpdir needs a'],
     [
