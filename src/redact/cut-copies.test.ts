@@ -1,6 +1,8 @@
-// A copy of a secret cut short at a line end is masked like a whole one when BuildKit's clip
-// notice follows (it cuts a step's log at its size limit wherever the limit falls), or when it
-// holds half the value or more (as `head -c` or `cut -c` may leave it).
+// A copy of a secret's beginning is masked like a whole one when it holds half the value or more
+// (as `head -c`, `cut -c` or a `hexdump -C` row may leave it), or when it ends a line and
+// BuildKit's clip notice follows (it cuts a step's log at its size limit wherever the limit
+// falls). A copy of its end that holds half of it (`tail -c`, the second line of a value a
+// terminal wrapped) has the value's last half masked.
 
 import { randomBytes } from 'node:crypto';
 
@@ -55,6 +57,32 @@ describe('cut copies in complete text', () => {
     }
   });
 
+  it('masks a beginning holding half the value in mid-line too, as `cut -c1-16` leaves it', () => {
+    const value = 'supersecretvalue-ABC123';
+    const printed = `key starts ${value.slice(0, 16)}, looks fine\n`;
+
+    expect(redactorFor(source('token', value)).redact(printed)).toBe(
+      'key starts ***, looks fine\n',
+    );
+  });
+
+  it("masks a value's last half wherever a copy of its end shows it", () => {
+    const redactor = redactorFor(source('token', TOKEN));
+    const half = Math.ceil(TOKEN.length / 2);
+    const tail = TOKEN.slice(-half);
+
+    for (let length = half; length < TOKEN.length; length++) {
+      const kept = TOKEN.slice(-length, -half);
+      expect(redactor.redact(`end: ${TOKEN.slice(-length)} ok`)).toBe(`end: ${kept}*** ok`);
+    }
+    // A line the terminal display wrapped: whichever part holds half the value is masked.
+    const wrapped = `=> => # token ${TOKEN.slice(0, 10)}\n=> => # ${TOKEN.slice(10)}\n`;
+    expect(redactor.redact(wrapped)).not.toContain(tail);
+    expect(redactor.redact(`end: ${TOKEN.slice(-half + 1)}`)).toBe(
+      `end: ${TOKEN.slice(-half + 1)}`,
+    );
+  });
+
   it("keeps a value's public beginning readable: an .npmrc's registry host", () => {
     const npmrc = '//localhost:4873/:_authToken=npm_Tok3nCutOutOfAnNpmrc\nregistry=http://x/\n';
     const printed = '#9 0.2 npm registry: http://localhost:4873/\n';
@@ -107,6 +135,16 @@ describe('cut copies in a stream', () => {
     for (const chunks of splits(printed)) {
       const output = (await streamThrough(redactor, chunks)).toString();
       expect(output, JSON.stringify(chunks)).toBe(`#6 0.054 x***\n${CLIP_NOTICE}`);
+    }
+  });
+
+  it("masks a value's last half split across chunks anywhere", async () => {
+    const redactor = redactorFor(source('token', TOKEN));
+    const half = Math.ceil(TOKEN.length / 2);
+
+    for (const chunks of splits(`end: ${TOKEN.slice(-30)} ok\n`)) {
+      const output = (await streamThrough(redactor, chunks)).toString();
+      expect(output, JSON.stringify(chunks)).toBe(`end: ${TOKEN.slice(-30, -half)}*** ok\n`);
     }
   });
 

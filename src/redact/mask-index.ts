@@ -16,8 +16,11 @@
 // either BuildKit's notice that it clipped the log follows (it cuts a step's log at its size limit
 // wherever that falls) or the copy holds half the mask (as `head -c` or `cut -c` may leave). Such
 // copies are found by their first bytes: blocks are sampled as if no mask were longer than
-// CUT_REACH, which finds every copy of that many bytes or more, and a line end whose last block
-// belongs to the first bytes of some mask has the starts just before it checked.
+// CUT_REACH, and no longer than half the shortest, which finds every copy of half a mask or more,
+// and a line end whose last block belongs to the first bytes of some mask has the starts just
+// before it checked. A copy of a value's end that holds half of it contains the value's last half
+// whole: those halves are masks of their own (tails), matched whole only. What precedes the last
+// half in such a copy stays, as a shorter beginning does: at most half a value shows.
 
 /** Merged covered ranges as `[start, end, start, end, ...]`: sorted, touching ranges joined. */
 export type Ranges = number[];
@@ -36,6 +39,8 @@ export interface ScanResult {
 export interface PartialMatch {
   readonly start: number;
   readonly mask: Buffer;
+  /** A value's last half (see MaskSet.tails), which counts whole only. */
+  readonly tail?: boolean;
 }
 
 interface Found {
@@ -71,11 +76,19 @@ export class MaskIndex {
   // Blocks come from the first `reach` bytes of each mask: min(shortest, CUT_REACH).
   readonly #reach: number;
   readonly #stride: number;
+  // Values' last halves, by the Buffer the index holds: matched whole only, never cut short.
+  readonly #tails: ReadonlySet<Buffer>;
 
-  constructor(masks: readonly Buffer[]) {
-    const sorted = masks.filter((mask) => mask.length > 0).sort((a, b) => b.length - a.length);
+  constructor(masks: readonly Buffer[], tails: readonly Buffer[] = []) {
+    this.#tails = new Set(tails);
+    const all = tails.length === 0 ? masks : [...masks, ...tails];
+    const sorted = all.filter((mask) => mask.length > 0).sort((a, b) => b.length - a.length);
     this.#shortest = sorted.length === 0 ? 0 : sorted[sorted.length - 1].length;
-    this.#reach = Math.min(this.#shortest, CUT_REACH);
+    this.#reach = Math.min(
+      this.#shortest,
+      CUT_REACH,
+      Math.max(CUT_MIN, Math.ceil(this.#shortest / 2)),
+    );
     this.#stride = this.#reach - BLOCK + 1;
 
     this.#blocks = new HashedBits(sorted.length * Math.max(this.#stride, 0));
@@ -158,6 +171,7 @@ export class MaskIndex {
 
     const length = end - start;
     for (const mask of this.#buckets[bucket - 1]) {
+      if (this.#tails.has(mask)) continue;
       if (mask.length <= length || !isCutShort(mask, length, data, end)) continue;
       if (data.compare(mask, 0, length, start, end) === 0) return true;
     }
@@ -187,17 +201,19 @@ export class MaskIndex {
     // The longest copy of a mask's beginning cut short at a line end, if any.
     let cut = 0;
     for (const mask of this.#buckets[bucket - 1]) {
+      const tail = this.#tails.has(mask);
       const length = Math.min(mask.length, room);
       let at = 2;
       while (at < length && data[start + at] === mask[at]) at++;
       if (at < length) {
-        if (at > cut && isCutShort(mask, at, data, start + at)) cut = at;
+        // A tail counts whole only: a piece of it is a piece of the value's middle.
+        if (at > cut && !tail && isCutShort(mask, at, data, start + at)) cut = at;
         continue;
       }
 
       if (mask.length > room) {
         if (found.partialFrom === data.length) found.partialFrom = start;
-        found.partials.push({ start, mask });
+        found.partials.push(tail ? { start, mask, tail } : { start, mask });
         continue;
       }
       addRange(found.ranges, start, start + Math.max(mask.length, cut));
@@ -265,14 +281,18 @@ export function breaksLineAt(mask: Buffer, at: number): boolean {
 }
 
 /**
- * Whether a copy of `mask`'s first `at` bytes, followed in `data` by the line end at `end`, was cut
- * short. A value often starts with public structure (an .npmrc's `//host/:`, `https://`), so a
- * short beginning alone does not count: the copy must hold half the mask, or be followed closely
- * by BuildKit's notice that it cut the log there.
+ * Whether a copy of `mask`'s first `at` bytes, followed in `data` by the byte at `end`, counts as
+ * the mask cut short. A value often starts with public structure (an .npmrc's `//host/:`,
+ * `https://`), so a short beginning alone does not count: the copy must hold half the mask
+ * (wherever it is: `head -c`, a `hexdump -C` row), or end a line closely followed by BuildKit's
+ * notice that it cut the log there.
  */
 export function isCutShort(mask: Buffer, at: number, data: Buffer, end: number): boolean {
-  if (at < CUT_MIN || !isLineEnd(data[end]) || breaksLineAt(mask, at)) return false;
-  return at * 2 >= mask.length || clipNoticeFollows(data, end);
+  // A copy that ends with a whole line of the mask is its lines printed as lines: each line is a
+  // mask of its own, and the line break after it is not secret.
+  if (at < CUT_MIN || breaksLineAt(mask, at) || isLineEnd(mask[at - 1])) return false;
+  if (at * 2 >= mask.length) return true;
+  return isLineEnd(data[end]) && clipNoticeFollows(data, end);
 }
 
 /**

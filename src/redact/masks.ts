@@ -1,9 +1,10 @@
 // Turns secret values into the byte strings the redactor hides: the value itself, each line of a
-// multi-line value, parts of JSON documents, credentials quoted out of a file's fields, and the
-// encoded forms a build step is likely to print.
+// multi-line value, parts of JSON documents, credentials quoted out of a file's fields, the
+// encoded forms a build step is likely to print, and the pieces dump tools show of it.
 
 import { trimAsciiSpace } from './ascii.js';
 import { credentialFields } from './credential-fields.js';
+import { dumpForms } from './dump-forms.js';
 import {
   base64Alignments,
   base64Standalone,
@@ -14,6 +15,7 @@ import {
   urlEncodings,
 } from './encodings.js';
 import { jsonForms } from './json-forms.js';
+import { CUT_MIN } from './mask-index.js';
 import { maskableLines } from './lines.js';
 
 /**
@@ -39,6 +41,11 @@ export interface SkippedMask {
 export interface MaskSet {
   /** Deduplicated, longest first. */
   readonly masks: Buffer[];
+  /**
+   * The last half of each value. Any copy of a value's end that holds half of it (as `tail -c`
+   * or a line wrapped on a terminal leaves) contains its last half: that part is masked.
+   */
+  readonly tails: Buffer[];
   readonly skipped: SkippedMask[];
 }
 
@@ -56,27 +63,57 @@ export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions 
   const minLength = resolveMinLength(options.minLength);
   const masks = new MaskCollector(minLength);
   const skipped: SkippedMask[] = [];
+  const tails = new TailCollector();
 
   for (const secret of secrets) {
     if (trimAsciiSpace(secret.value).length < minLength) {
       skipped.push({ id: secret.id, reason: 'too-short' });
     }
-    if (secret.value.length >= minLength) collectSecret(masks, secret);
+    if (secret.value.length < minLength) continue;
+    collectSecret(masks, secret);
+    // Trimmed: a tail ending in the value's final line break would mask that break too, where
+    // the value's last line is printed as a line (which its line mask covers).
+    tails.add(trimAsciiSpace(secret.value), minLength);
   }
-  return { masks: masks.sorted(), skipped };
+  return { masks: masks.sorted(), tails: tails.list(), skipped };
 }
 
 /** Union of two mask sets, still deduplicated and longest first. */
 export function mergeMaskSets(a: MaskSet, b: MaskSet): MaskSet {
   const skipped = [...a.skipped, ...b.skipped];
+  const tails = new TailCollector();
+  for (const tail of [...a.tails, ...b.tails]) tails.addTail(tail);
   // The common case, a run's first registration: nothing to merge.
-  if (a.masks.length === 0) return { masks: b.masks, skipped };
-  if (b.masks.length === 0) return { masks: a.masks, skipped };
+  if (a.masks.length === 0) return { masks: b.masks, tails: tails.list(), skipped };
+  if (b.masks.length === 0) return { masks: a.masks, tails: tails.list(), skipped };
 
   const masks = new MaskCollector(1);
 
   for (const mask of [...a.masks, ...b.masks]) masks.add(mask);
-  return { masks: masks.sorted(), skipped };
+  return { masks: masks.sorted(), tails: tails.list(), skipped };
+}
+
+/** The last half of each value, once each. */
+class TailCollector {
+  readonly #tails = new Map<string, Buffer>();
+
+  /** Values whose half is too short to tell from chance (CUT_MIN) have none. */
+  add(value: Buffer, minLength: number): void {
+    const half = Math.ceil(value.length / 2);
+    if (half < Math.max(CUT_MIN, minLength) || half >= value.length) return;
+
+    const tail = value.subarray(value.length - half);
+    this.#tails.set(tail.toString('latin1'), tail);
+  }
+
+  /** A tail already cut (merging sets). */
+  addTail(tail: Buffer): void {
+    this.#tails.set(tail.toString('latin1'), tail);
+  }
+
+  list(): Buffer[] {
+    return [...this.#tails.values()];
+  }
 }
 
 function resolveMinLength(minLength = MIN_MASK_LENGTH): number {
@@ -95,6 +132,7 @@ function collectSecret(masks: MaskCollector, secret: MaskSource): void {
   if (value.includes(0x0a)) masks.addAll(maskableLines(value, masks.minLength));
   masks.addAll(jsonForms(value, masks.minLength));
   masks.addAll(credentialFields(value, masks.minLength));
+  masks.addAll(dumpForms(value));
 
   for (const base of bases) addEncodedForms(masks, base);
   if (registryUser !== undefined) {

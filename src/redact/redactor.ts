@@ -31,7 +31,7 @@ export class Redactor {
 
   constructor(masks: MaskSet = buildMasks([]), options: RedactorOptions = {}) {
     this.#set = masks;
-    this.#index = new MaskIndex(masks.masks);
+    this.#index = new MaskIndex(masks.masks, masks.tails);
     this.#options = options;
   }
 
@@ -40,7 +40,7 @@ export class Redactor {
     const added = buildMasks(sources, this.#options);
 
     this.#set = mergeMaskSets(this.#set, added);
-    this.#index = new MaskIndex(this.#set.masks);
+    this.#index = new MaskIndex(this.#set.masks, this.#set.tails);
     return added.skipped;
   }
 

@@ -67,7 +67,7 @@ export class StreamRedaction {
     const tail = data.subarray(cut);
     this.#pending = data === chunk ? Buffer.from(tail) : tail;
     this.#known = unwritten(ranges, cut, this.#open, result.open ? result.carry : undefined);
-    this.#live = live.map(({ start, mask }) => ({ start: start - cut, mask }));
+    this.#live = live.map((partial) => ({ ...partial, start: partial.start - cut }));
     this.#settled = Math.max(data.length - 1 - cut, 0);
     this.#open = result.open;
     return result.output;
@@ -88,10 +88,11 @@ function extendLive(
   const still: PartialMatch[] = [];
 
   for (const partial of live) {
-    const { start, mask } = partial;
+    const { start, mask, tail } = partial;
     const end = Math.min(start + mask.length, data.length);
     if (data.compare(mask, previousEnd - start, end - start, previousEnd, end) !== 0) {
-      const cutEnd = cutShortAt(data, mask, start, previousEnd, end);
+      // A value's last half counts whole only.
+      const cutEnd = tail ? undefined : cutShortAt(data, mask, start, previousEnd, end);
       if (cutEnd !== undefined) addRange(completed, start, cutEnd);
       continue;
     }

@@ -36,6 +36,7 @@ const NPMRC = `//localhost:4873/:_authToken=${NPM_TOKEN}\nregistry=http://localh
 const NETRC_PASSWORD = 'ghp_netrcPassw0rdValue';
 const USER_SECRET = 'user-flag-secret-0f9e8d7c';
 const USER_ENV_SECRET = 'user-variable-secret-5b6a4c3d';
+const SHORT_TOKEN = 'supersecretvalue-ABC123';
 const NETRC = `machine git.example.com\n  login ci\n  password ${NETRC_PASSWORD}\n`;
 
 describe.runIf(requireEngine())('redaction of build output', () => {
@@ -49,6 +50,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     await setSecret(sandbox, ['region', ...PROJECT, '--type', 'file', '--mount', '/r'], 'eu');
     await setSecret(sandbox, ['npmrc', ...PROJECT, '--type', 'file', '--mount', '/n'], NPMRC);
     await setSecret(sandbox, ['netrc', ...PROJECT, '--type', 'file', '--mount', '/m'], NETRC);
+    await setSecret(sandbox, ['short_token', '--org', 'acme'], SHORT_TOKEN);
     run = await runCli(sandbox, buildArgs('redaction', '--no-cache'));
   });
 
@@ -133,6 +135,23 @@ describe.runIf(requireEngine())('redaction of build output', () => {
       expect(run.raw.includes(USER_ENV_SECRET)).toBe(false);
     },
   );
+
+  it('masks the pieces of a value that debugging prints: its end (tail -c), dumps of it', async () => {
+    const run = await runCli(sandbox, buildArgs('partial-copies', '--no-cache'));
+    const half = Math.ceil(SHORT_TOKEN.length / 2);
+    const spacedHex = (text: string) =>
+      Buffer.from(text)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 ');
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/end: \w*\*\*\* ok/);
+    expect(run.stderr).toMatch(/00000000 +\*\*\*/);
+    expect(run.stderr).not.toContain(SHORT_TOKEN.slice(-half));
+    expect(run.stderr).not.toContain(SHORT_TOKEN.slice(0, 16));
+    expect(run.stderr).not.toContain(spacedHex(SHORT_TOKEN.slice(0, 3)));
+    expect(run.stderr).not.toContain(spacedHex(SHORT_TOKEN.slice(8, 11)));
+  });
 
   it("masks what BuildKit's log clipping leaves of a value, cut short", async () => {
     const clipped = await runCli(sandbox, buildArgs('clipped-step', '--no-cache'));
