@@ -22,7 +22,14 @@ import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { refuseUnredactableProgress } from './progress.js';
 import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
-import { refuseScanAfterPush, scanBuildResult, scanTarget, type ScanMode } from './leak-scan.js';
+import {
+  exportsToStdout,
+  refuseScanAfterPush,
+  reportStdoutLeak,
+  scanBuildResult,
+  scanTarget,
+  type ScanMode,
+} from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
 import { maskUserSecrets } from './user-secrets.js';
@@ -113,7 +120,10 @@ async function buildInRunDir(
     stagesMounting: checked.stagesMounting,
   });
   const scanMode = options.scanLeaks ?? 'off';
-  const scan = scanMode === 'off' ? undefined : scanTarget(options.passthrough, dir.path);
+  // An archive on stdout is watched as it passes, instead of scanned afterwards.
+  const stdoutVerbatim = exportsToStdout(options.passthrough);
+  const scan =
+    scanMode === 'off' || stdoutVerbatim ? undefined : scanTarget(options.passthrough, dir.path);
   const flags = [...staleness.flags, ...(scan?.flags ?? [])];
   const plan = planFor(options, checked, info, builder, dir.path, flags);
   logger.debug('plan', describePlan(plan));
@@ -139,6 +149,7 @@ async function buildInRunDir(
     signals,
     logger,
     stdinInherit: stdin,
+    stdoutVerbatim,
     onSpawn: (pid) => dir.recordBuilder(pid),
   });
 
@@ -156,6 +167,7 @@ async function buildInRunDir(
     );
   }
   staleness.commit();
+  if (result.stdoutSecret) reportStdoutLeak(scanMode, logger);
   if (scan && scanMode !== 'off') await scanBuildResult(scan, secrets, scanMode, logger, env);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { UsageError } from '../errors.js';
-import { pushesResult, refuseScanAfterPush } from './leak-scan.js';
+import { exportsToStdout, pushesResult, refuseScanAfterPush } from './leak-scan.js';
 
 describe('pushesResult', () => {
   it.each([
@@ -38,5 +38,19 @@ describe('refuseScanAfterPush', () => {
   it('lets warn mode, and fail mode without a push, through', () => {
     expect(() => refuseScanAfterPush(['--push', '.'], 'warn')).not.toThrow();
     expect(() => refuseScanAfterPush(['--load', '.'], 'fail')).not.toThrow();
+  });
+});
+
+describe('exportsToStdout', () => {
+  it.each<[string[], boolean]>([
+    [['-o', '-', '.'], true],
+    [['--output=-', '.'], true],
+    [['--output', 'type=tar,dest=-', '.'], true],
+    [['-o', 'type=oci,dest=-', '.'], true],
+    [['-o', 'type=tar,dest=out.tar', '.'], false],
+    [['-o', 'type=local,dest=out', '.'], false],
+    [['--load', '.'], false],
+  ])('%j: %s', (args, expected) => {
+    expect(exportsToStdout(args)).toBe(expected);
   });
 });

@@ -41,6 +41,26 @@ export function scanTarget(passthrough: readonly string[], runDir: string): Scan
   };
 }
 
+/** `-o -`, or an output with `dest=-`: the builder writes the result, an archive, to stdout. */
+export function exportsToStdout(passthrough: readonly string[]): boolean {
+  const output = flagValue(passthrough, ['--output', '-o']);
+  return output === '-' || (output?.split(',').includes('dest=-') ?? false);
+}
+
+/**
+ * The archive written to stdout held a secret value: a step copied one into the files the build
+ * exports. It went through unchanged, as masking would corrupt the archive; this says so, as a
+ * leak the scan would report (and with `fail`, fails the same way). What reached stdout cannot
+ * be taken back: its reader should discard it.
+ */
+export function reportStdoutLeak(mode: ScanMode, logger: Logger): void {
+  const message =
+    'the build result written to stdout (-o -) holds a secret value: a step copies a secret ' +
+    'into the exported files (it went through unchanged: masking would corrupt the archive)';
+  if (mode === 'fail') throw new LeakFoundError(message);
+  logger.warn(message);
+}
+
 /**
  * A push happens as the build ends, before anything can be scanned: `fail` could not keep a leaky
  * image from the registry, so it is refused up front rather than giving that false assurance.

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { spawnChecked } from '../exec.js';
 import type { Logger } from '../log.js';
-import { redactWritable, type Redactor } from '../redact/index.js';
+import { redactWritable, watchWritable, type Redactor } from '../redact/index.js';
 import { forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals.js';
 import { OutputTail } from './output-tail.js';
 
@@ -32,6 +32,11 @@ export interface RunBuilderOptions {
    * the pseudo-terminal's display, for stderr, and the builder's own stdout arrives on fd 3.
    */
   readonly pty?: boolean;
+  /**
+   * The builder's stdout carries an archive (`-o -`): it passes unchanged, since masking would
+   * corrupt it, and the result says whether a secret value went through.
+   */
+  readonly stdoutVerbatim?: boolean;
   /** Called with the builder's pid as soon as it is started. */
   readonly onSpawn?: (pid: number) => void;
   /** How long to wait after forwarding a signal before killing the group. */
@@ -45,6 +50,8 @@ export interface RunBuilderResult {
   /** The last part of the builder's redacted stderr, to explain a failure. */
   readonly stderrTail: string;
   readonly signal?: TrappedSignal;
+  /** With stdoutVerbatim: a secret value went through to stdout. */
+  readonly stdoutSecret?: boolean;
   /** Set when the builder could not be started at all. */
   readonly spawnError?: Error;
 }
@@ -67,7 +74,10 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
   const stopForwarding = forwardSignals(child, options);
   const tail = new OutputTail();
   // Each output has a redactor of its own (a redactor holds back a partial mask per stream).
-  const toStdout = () => redactWritable(options.redactor, options.stdout);
+  const watched = options.stdoutVerbatim
+    ? watchWritable(options.redactor, options.stdout)
+    : undefined;
+  const toStdout = () => watched?.stream ?? redactWritable(options.redactor, options.stdout);
   const toStderr = () => redactWritable(options.redactor, tail.tee(options.stderr));
   // A signal was trapped and forwarded: the build is being stopped.
   const stopping = () => options.signals.signal !== undefined;
@@ -144,6 +154,7 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
       exitCode: result.exitCode ?? 1,
       stderrTail: tail.text(),
       signal: options.signals.signal,
+      stdoutSecret: watched?.sawSecret(),
     };
   } finally {
     clearTimeout(graceTimer);

@@ -11,4 +11,5 @@ export {
 } from './masks.js';
 export { Redactor, type RedactorOptions } from './redactor.js';
 export { createRedactStream, redactWritable } from './redact-stream.js';
+export { watchWritable, type WatchedWritable } from './watch-writable.js';
 export { MASK_TEXT } from './render.js';

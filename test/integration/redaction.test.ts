@@ -161,6 +161,25 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(clipped.raw.includes(sandbox.canary.subarray(0, 12))).toBe(false);
   });
 
+  it.each([[[]], [['--progress=tty']]])(
+    'passes an archive on stdout (-o -) intact even when it holds a secret, and says so: %j',
+    async (extra) => {
+      const args = buildArgs('export-leaky', ...extra, '-o', '-');
+      const exported = await runCli(sandbox, args);
+      const failing = await runCli(sandbox, [
+        ...args.slice(0, -1),
+        '--scan-leaks=fail',
+        ...args.slice(-1),
+      ]);
+
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      const files = await tarFiles(exported.stdoutBytes);
+      expect(files.token === SHORT_TOKEN).toBe(true);
+      expect(exported.stderr).toContain('the build result written to stdout (-o -) holds a secret');
+      expect(failing.exitCode, failing.stderr).toBe(8);
+    },
+  );
+
   it("keeps the builder's stdout apart from the tty display: a tar on stdout arrives whole", async () => {
     const args = buildArgs('tty-stdout', '--progress=tty', '--output', 'type=tar,dest=-');
     const tty = await runCli(sandbox, args);
