@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 
 import { LeakFoundError, SecretError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
 import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -24,6 +25,7 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const principal = { org: args.org, project: args.project };
   const { secrets } = await resolveSecrets(context.openSource(), principal, 'build');
   refuseEmptyScopes(principal, secrets);
+  warnEmptyProject(principal, secrets, context.logger);
   context.redactor.add(
     secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
   );
@@ -48,22 +50,29 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
 });
 
 /**
- * "No leaks found" would be true and worthless: a mistyped --org, or a mistyped --project whose
- * secrets would then never be looked for, must not pass a CI check.
+ * "No leaks found" would be true and worthless when there is nothing to look for: a mistyped
+ * --org must not pass a CI check.
  */
 function refuseEmptyScopes(principal: Principal, secrets: readonly Secret[]): void {
+  if (secrets.length > 0) return;
+
   const scopes = scopesFor(principal, 'build').map(describeScope);
-  if (secrets.length === 0) {
-    const verb = scopes.length === 1 ? 'holds' : 'hold';
-    throw new SecretError(
-      `no secrets to look for: ${scopes.join(', ')} ${verb} none`,
-      'SCAN_NOTHING',
-    );
-  }
-  if (principal.project !== undefined && !secrets.some((s) => s.scope.kind === 'project')) {
-    throw new SecretError(
-      `${scopes[1]} holds no secrets to look for (is --project right?)`,
-      'SCAN_NOTHING',
-    );
-  }
+  const verb = scopes.length === 1 ? 'holds' : 'hold';
+  throw new SecretError(
+    `no secrets to look for: ${scopes.join(', ')} ${verb} none`,
+    'SCAN_NOTHING',
+  );
+}
+
+/**
+ * A project without secrets of its own is fine (its builds get the organization's, which are
+ * looked for), but it may be a mistyped --project: say so, as the result covers less than meant.
+ */
+function warnEmptyProject(principal: Principal, secrets: readonly Secret[], logger: Logger): void {
+  if (principal.project === undefined || secrets.some((s) => s.scope.kind === 'project')) return;
+
+  const [org, project] = scopesFor(principal, 'build').map(describeScope);
+  logger.warn(
+    `${project} holds no secrets: only those of ${org} are looked for (is --project right?)`,
+  );
 }
