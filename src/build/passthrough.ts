@@ -105,16 +105,21 @@ export function isLocalContext(context: string): boolean {
 
 /**
  * `--file=x` → ['--file', 'x']; `-fx` and `-f=x` → ['-f', 'x'] (pflag drops the `=` after a
- * shorthand); `--load` → ['--load', undefined].
+ * shorthand); `--load` → ['--load', undefined]. Shorthands bundle as pflag reads them: in `-qt`
+ * and `-qtx`, `-q` takes no value and `-t` takes the next argument or the rest, `x`.
  */
 function splitFlag(arg: string): [string, string | undefined] {
   if (arg.startsWith('--')) {
     const eq = arg.indexOf('=');
     return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
   }
-  const short = arg.slice(0, 2);
-  if (arg.length <= 2 || !VALUE_FLAGS.has(short)) return [arg, undefined];
-  return [short, arg.slice(arg[2] === '=' ? 3 : 2)];
+  for (let at = 1; at < arg.length; at++) {
+    const short = `-${arg[at]}`;
+    if (!VALUE_FLAGS.has(short)) continue;
+    const rest = arg.slice(arg[at + 1] === '=' ? at + 2 : at + 1);
+    return [short, rest === '' ? undefined : rest];
+  }
+  return [arg, undefined];
 }
 
 /**
