@@ -32,7 +32,7 @@ import {
 } from './leak-scan.js';
 import { runBuilder } from './run-builder.js';
 import { checkStaleness } from './staleness.js';
-import { maskUserSecrets } from './user-secrets.js';
+import { maskUserSecrets, streamedArgs, type StreamedSecret } from './user-secrets.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
 
 export interface BuildOptions extends SessionOptions {
@@ -63,7 +63,10 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
   refuseTtyWithStdin(options.passthrough, readsStdin(info));
-  maskUserSecrets(info.userSecrets, env, options.redactor, options.logger);
+  const streamed = maskUserSecrets(info.userSecrets, env, options.redactor, options.logger, {
+    readStreams: !options.dryRun,
+    stdinTaken: readsStdin(info),
+  });
 
   // Started now, a probe (when the plugin file does not settle it) runs while the store is read.
   const named = namedClient(env, options.docker);
@@ -99,7 +102,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   }
 
   return withRunDir(prepared.root, options.logger, async (dir) =>
-    buildInRunDir(options, dir, checked, info, await builder),
+    buildInRunDir(options, dir, checked, info, await builder, streamed),
   );
 }
 
@@ -109,6 +112,7 @@ async function buildInRunDir(
   checked: Preflight,
   info: PassthroughInfo,
   builder: Builder,
+  streamed: readonly StreamedSecret[],
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
   const { secrets } = checked;
@@ -125,7 +129,8 @@ async function buildInRunDir(
   const scan =
     scanMode === 'off' || stdoutVerbatim ? undefined : scanTarget(options.passthrough, dir.path);
   const flags = [...staleness.flags, ...(scan?.flags ?? [])];
-  const plan = planFor(options, checked, info, builder, dir.path, flags);
+  const passthrough = streamedArgs(options.passthrough, streamed, dir.path);
+  const plan = planFor({ ...options, passthrough }, checked, info, builder, dir.path, flags);
   logger.debug('plan', describePlan(plan));
 
   const dockerConfig = await writeRunFiles(plan, secrets, options);

@@ -21,6 +21,8 @@ export interface UserSecretSpec {
   readonly id: string;
   readonly src?: string;
   readonly env?: string;
+  /** Where the spec is in the arguments: its index, and whether it is `--secret=SPEC`. */
+  readonly at: { readonly index: number; readonly inline: boolean };
 }
 
 export function readPassthrough(args: readonly string[]): PassthroughInfo {
@@ -45,7 +47,12 @@ export function readPassthrough(args: readonly string[]): PassthroughInfo {
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
 
     if (flag === '-f' || flag === '--file') dockerfile = value;
-    if (flag === '--secret') userSecrets.push(parseSecretSpec(value));
+    if (flag === '--secret') {
+      userSecrets.push({
+        ...parseSecretSpec(value),
+        at: { index: i, inline: inline !== undefined },
+      });
+    }
   }
 
   if (positionals.length !== 1) {
@@ -127,7 +134,7 @@ function splitFlag(arg: string): [string, string | undefined] {
  * case-insensitive, `source` means `src`, a value runs to the end of its field, and with
  * `type=env` and no `env=`, `src` names the variable.
  */
-function parseSecretSpec(spec: string): UserSecretSpec {
+function parseSecretSpec(spec: string): Omit<UserSecretSpec, 'at'> {
   const fields: Record<string, string> = {};
   for (const field of spec.split(',')) {
     const eq = field.indexOf('=');

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Logger } from '../log.js';
 import { Redactor } from '../redact/index.js';
 import { readPassthrough } from './passthrough.js';
-import { maskUserSecrets } from './user-secrets.js';
+import { maskUserSecrets, streamedArgs } from './user-secrets.js';
 
 const VALUE = 'user-given-secret-7d2e91';
+const STREAMS = { readStreams: true, stdinTaken: false };
 
 let dir: string;
 let lines: string[];
@@ -77,6 +78,42 @@ describe('maskUserSecrets', () => {
     mask(['--secret', `id=a,src=${fifo}`, '--secret', `id=b,src=${path.join(dir, 'none')}`]);
 
     expect(redactor.maskCount).toBe(0);
+  });
+
+  it('reads a once-only source (a FIFO, as `src=<(cmd)` makes), masks it, and gives buildx a file', () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf '%s' '${VALUE}' > '${fifo}'`]);
+    const args = ['--secret', `id=mine,src=${fifo}`, '--secret=id=other,src=/nonexistent', '.'];
+    const { userSecrets } = readPassthrough(args);
+
+    const streamed = maskUserSecrets(userSecrets, {}, redactor, logger, STREAMS);
+    const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
+    const rewritten = streamedArgs(args, streamed, runDir);
+    writer.kill();
+
+    expect(redactor.redact(VALUE)).toBe('***');
+    const file = path.join(runDir, 'user-secrets', '0');
+    expect(rewritten).toEqual([
+      '--secret',
+      `id=mine,src=${file}`,
+      '--secret=id=other,src=/nonexistent',
+      '.',
+    ]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(VALUE);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a stream larger than BuildKit takes', () => {
+    const fifo = path.join(dir, 'big');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `head -c 600000 /dev/zero > '${fifo}'`]);
+    const { userSecrets } = readPassthrough(['--secret', `id=big,src=${fifo}`, '.']);
+
+    expect(() => maskUserSecrets(userSecrets, {}, redactor, logger, STREAMS)).toThrow(
+      '--secret id=big: its source holds more than 512000 bytes',
+    );
+    writer.kill();
   });
 
   it('warns about a value too short to mask', () => {

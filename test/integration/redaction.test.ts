@@ -120,6 +120,23 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(run.raw.includes(USER_SECRET)).toBe(false);
   });
 
+  it("reads the user's own --secret from stdin, masks it, and gives buildx a file of it", async () => {
+    const args = buildArgs('user-secret', '--secret', 'id=mine,src=/dev/stdin');
+    const run = await runCli(sandbox, args, { input: USER_SECRET });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('mine: ***');
+    expect(run.raw.includes(USER_SECRET)).toBe(false);
+  });
+
+  it('refuses a --secret read from stdin when the Dockerfile comes from stdin too', async () => {
+    const args = ['build', ...PROJECT, '--secret', 'id=mine,src=/dev/stdin', '-f', '-', '.'];
+    const run = await runCli(sandbox, args, { input: 'FROM scratch\n' });
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--secret id=mine reads stdin, which the build context or');
+  });
+
   it.each([
     ['env=, under a name that looks like a credential', 'id=mine,env=GITHUB_TOKEN', 'GITHUB_TOKEN'],
     ['a bare id naming a set variable', 'id=mine', 'mine'],
