@@ -21,6 +21,7 @@ import { SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact/index.js';
 import type { Secret } from '../secrets/model.js';
+import { registryOfImage } from '../secrets/registry-host.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
@@ -161,7 +162,10 @@ function selectSecrets(
   analysis: DockerfileAnalysis,
   check: SecretCheck,
 ): Secret[] {
-  const hosts = new Set(analysis.registries.map((r) => r.host));
+  const hosts = new Set([
+    ...analysis.registries.map((r) => r.host),
+    ...buildContextRegistries(options.passthrough),
+  ]);
   const neededRegistry = (s: Secret) =>
     s.type !== 'registry' || !analysis.registriesKnown || hosts.has(s.registry!.host);
 
@@ -219,4 +223,23 @@ export function describeAnalysis(checked: Preflight): Record<string, unknown> {
     syntax: analysis?.syntax,
     warnings: analysis?.warnings,
   };
+}
+
+/**
+ * Registries that `--build-context NAME=docker-image://REF` pulls from: the Dockerfile's stage or
+ * image NAME then comes from REF, which the Dockerfile does not name.
+ */
+export function buildContextRegistries(args: readonly string[]): string[] {
+  const hosts: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') break;
+    const value = args[i] === '--build-context' ? args[++i] : inlineValue(args[i]);
+    const image = /^[^=]+=docker-image:\/\/(.+)$/.exec(value ?? '')?.[1];
+    if (image) hosts.push(registryOfImage(image));
+  }
+  return hosts;
+}
+
+function inlineValue(arg: string): string | undefined {
+  return arg.startsWith('--build-context=') ? arg.slice('--build-context='.length) : undefined;
 }

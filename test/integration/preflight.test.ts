@@ -167,6 +167,21 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(plan.registries.map((r) => r.host)).toEqual(['localhost:5000']);
   });
 
+  it('counts the registry a --build-context docker-image:// pulls from as one the build needs', async () => {
+    const context = 'mybase=docker-image://localhost:5000/private/base:1';
+    const hosts = async (...extra: string[]) => {
+      const args = ['plan', ...PROJECT, '--json', ...extra, 'fixtures/build-context-base'];
+      const run = await runCli(sandbox, args);
+      expect(run.exitCode, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { registries: { host: string }[] }).registries.map(
+        (r) => r.host,
+      );
+    };
+
+    expect(await hosts()).not.toContain('localhost:5000');
+    expect(await hosts('--build-context', context)).toContain('localhost:5000');
+  });
+
   it('takes a bare --build-arg from the environment, as buildx does', async () => {
     const run = await runCli(sandbox, buildArgs('preflight-envarg', '--build-arg', 'VERSION'), {
       env: { VERSION: '1.2.3' },
