@@ -90,6 +90,13 @@ function registryTarget(type: SecretType, args: Args): RegistryTarget | undefine
   const host = normalizeRegistryHost(args.registry);
   const withoutScheme = args.registry.replace(/^https?:\/\//i, '');
   const hasPath = /^[^/]+\/./.test(withoutScheme) && host !== DOCKER_HUB_KEY;
+  // `https://user:token@host` is a URL with credentials in it: never repeated.
+  if (args.registry.includes('@')) {
+    throw new UsageError(
+      'invalid registry host (not repeated here: it holds user@ or user:password@): give HOST ' +
+        'or HOST:PORT, the user with --username and the password on stdin',
+    );
+  }
   if (!isValidRegistryHost(host) || hasPath) {
     throw new UsageError(
       `invalid registry host ${JSON.stringify(args.registry)}: give HOST or HOST:PORT, no path`,

@@ -44,6 +44,20 @@ describe('usage errors', () => {
       ['secret', 'set', 'reg', '--org', 'acme', '--registry', 'http://x/../y', '--username', 'u'],
       'give HOST or HOST:PORT, no path',
     ],
+    [
+      [
+        'secret',
+        'set',
+        'reg',
+        '--org',
+        'acme',
+        '--registry',
+        'https://ci:hunter2x@r.io',
+        '--username',
+        'u',
+      ],
+      'invalid registry host (not repeated here: it holds user@ or user:password@)',
+    ],
   ])('%j stops with exit 2 and changes nothing', async (args, message) => {
     const before = await listing();
 
@@ -51,6 +65,7 @@ describe('usage errors', () => {
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain('hunter2x');
     expect(run.stdout).not.toContain('ran');
     expect(await listing()).toBe(before);
   });
