@@ -36,6 +36,16 @@ describe('diagnoseFailure', () => {
     expect(diagnoseFailure(output, plan())[0]).toContain('docker has no working buildx plugin');
   });
 
+  it.each([
+    'ERROR: Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?\n',
+    'error during connect: Get "http://%2Fx.sock/_ping": dial unix /x.sock: connect: no such file\n',
+  ])('says the engine could not be reached, for %j', (output) => {
+    expect(diagnoseFailure(output, plan())).toEqual([
+      'the docker engine could not be reached: start it, or check DOCKER_HOST and the docker ' +
+        'context (ona-build doctor checks both)',
+    ]);
+  });
+
   it('says nothing of buildx when the classic builder ran', () => {
     const classic = plan({ builder: { docker: 'docker', kind: 'classic' } });
 

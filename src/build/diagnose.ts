@@ -21,12 +21,26 @@ const NO_BUILDX = new RegExp(
   ].join('|'),
 );
 
+// What the docker client and buildx print when the engine's socket or host cannot be reached.
+const NO_ENGINE =
+  /Cannot connect to the Docker daemon|error during connect|dial unix \S+: connect: (no such file|connection refused)/;
+
 export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
   return [
+    ...engineHints(output),
     ...pluginHints(output, plan),
     ...frontendHints(output, plan),
     ...registryHints(output, plan),
     ...permissionHints(output, plan),
+  ];
+}
+
+/** The builder could not reach the engine: nothing was built, and no secret was read. */
+function engineHints(output: string): string[] {
+  if (!NO_ENGINE.test(output)) return [];
+  return [
+    'the docker engine could not be reached: start it, or check DOCKER_HOST and the docker ' +
+      'context (ona-build doctor checks both)',
   ];
 }
 

@@ -146,6 +146,15 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     },
   );
 
+  it('passes the builder exit code through, with a hint, when the engine cannot be reached', async () => {
+    const env = { DOCKER_HOST: `unix://${path.join(sandbox.dir, 'no-engine.sock')}` };
+    const run = await runCli(sandbox, buildArgs('private-base'), { env });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('the docker engine could not be reached');
+    await nothingLeft();
+  });
+
   it('cleans up and fails with the builder exit code when the engine goes away mid-build', async () => {
     const proxy = await new EngineProxy(path.join(sandbox.dir, 'engine.sock')).listen();
     const env = { DOCKER_HOST: proxy.dockerHost };
