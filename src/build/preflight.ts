@@ -17,7 +17,7 @@ import {
   type DockerfileAnalysis,
   type SecretCheck,
 } from '../dockerfile/index.js';
-import { SecretError } from '../errors.js';
+import { SecretError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact/index.js';
 import type { Secret } from '../secrets/model.js';
@@ -74,6 +74,7 @@ export function preflight(options: PreflightOptions): Preflight {
   checkArgs({ ...buildArgs, ...valuesFromEnv(fromEnv, options.env) }, options);
   rejectSecretsInOptions(options);
   const analysis = analyzeDockerfile(text, { buildArgs, target });
+  refuseMissingTarget(analysis, dockerfile!);
   for (const warning of analysis.warnings) {
     logger.warn(
       `${path.basename(dockerfile!)}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`,
@@ -223,6 +224,17 @@ export function describeAnalysis(checked: Preflight): Record<string, unknown> {
     syntax: analysis?.syntax,
     warnings: analysis?.warnings,
   };
+}
+
+/** buildx would fail on it, after the secrets of stages the build would not run were checked. */
+function refuseMissingTarget(analysis: DockerfileAnalysis, dockerfile: string): void {
+  if (!analysis.missingTarget) return;
+
+  const { target, stages } = analysis.missingTarget;
+  const named = stages.length === 0 ? 'it names no stage' : `its stages: ${stages.join(', ')}`;
+  throw new UsageError(
+    `target stage "${target}" could not be found in ${path.basename(dockerfile)} (${named})`,
+  );
 }
 
 /**

@@ -248,12 +248,13 @@ describe('analyzeDockerfile: registries', () => {
     expect(analysis.warnings).toEqual([]);
   });
 
-  it('warns when the target stage does not exist, and accepts it in any case', () => {
+  it('reports a target stage that does not exist, with the names there are, in any case', () => {
     const text = fixture('multi-stage');
 
-    expect(analyzeDockerfile(text, { target: 'Release' }).warnings).toEqual([]);
-    expect(analyzeDockerfile(text, { target: 'prod' }).warnings).toEqual([
-      { line: 0, message: 'target stage "prod" could not be found: the build fails' },
-    ]);
+    expect(analyzeDockerfile(text, { target: 'Release' }).missingTarget).toBeUndefined();
+    expect(analyzeDockerfile(text, { target: 'prod' }).missingTarget).toEqual({
+      target: 'prod',
+      stages: expect.arrayContaining(['release']) as string[],
+    });
   });
 });

@@ -104,5 +104,5 @@ function keepStagesRun(
 
 function checkTarget(target: string | undefined, names: StageNames, report: AnalysisReport) {
   if (target === undefined || names.includes(target.toLowerCase())) return;
-  report.warn(0, `target stage "${target}" could not be found: the build fails`);
+  report.setMissingTarget(target, [...new Set(names.filter((name) => name !== undefined))]);
 }

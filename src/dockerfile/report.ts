@@ -14,6 +14,7 @@ export class AnalysisReport {
   private registriesKnown = true;
   private secretMountsKnown = true;
   private syntax: DockerfileAnalysis['syntax'];
+  private missingTarget: DockerfileAnalysis['missingTarget'];
 
   warn(line: number, message: string): void {
     this.warnings.push({ line, message });
@@ -38,6 +39,10 @@ export class AnalysisReport {
     if (!this.registries.has(key)) this.registries.set(key, registry);
   }
 
+  setMissingTarget(target: string, stages: readonly string[]): void {
+    this.missingTarget = { target, stages };
+  }
+
   setSyntax(image: string, line: number): void {
     this.syntax = { image, line };
   }
@@ -57,6 +62,7 @@ export class AnalysisReport {
       registriesKnown: this.registriesKnown,
       secretMountsKnown: this.secretMountsKnown,
       ...(this.syntax && { syntax: this.syntax }),
+      ...(this.missingTarget && { missingTarget: this.missingTarget }),
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
     };
   }

@@ -54,5 +54,7 @@ export interface DockerfileAnalysis {
   readonly secretMountsKnown: boolean;
   /** The frontend image BuildKit will pull, when a syntax directive or BUILDKIT_SYNTAX sets one. */
   readonly syntax?: { readonly image: string; readonly line: number };
+  /** A --target that names no stage, with the names the stages do have. */
+  readonly missingTarget?: { readonly target: string; readonly stages: readonly string[] };
   readonly warnings: DockerfileWarning[];
 }

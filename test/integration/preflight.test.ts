@@ -89,6 +89,16 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).not.toContain('never run by default');
   });
 
+  it('refuses a --target that names no stage, rather than check stages it would not run', async () => {
+    const run = await runCli(sandbox, buildArgs('preflight-stages', '--target', 'relase'));
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'target stage "relase" could not be found in Dockerfile (its stages: base, integration-test, release)',
+    );
+    expect(run.stderr).not.toContain('integration_db_password');
+  });
+
   it('plans without a docker client, warning that the build would fail', async () => {
     const run = await runCli(sandbox, ['plan', ...PROJECT, 'fixtures/preflight-alias'], {
       env: { ONA_BUILD_DOCKER: '/nonexistent/docker' },
