@@ -34,6 +34,10 @@ describe('buildMasks', () => {
     expect(texts(set.masks)).toContain('abcd\r\n');
   });
 
+  it('reports no empty value as too short: it shows nothing', () => {
+    expect(buildMasks([source('none', ''), source('blank', ' \n')]).skipped).toEqual([]);
+  });
+
   it('returns masks deduplicated and longest first', () => {
     const { masks } = buildMasks([source('a', 'secret-one'), source('b', 'secret-one')]);
 

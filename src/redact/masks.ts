@@ -57,7 +57,8 @@ export interface MaskOptions {
 /**
  * Builds the masks for `secrets`. A value whose trimmed content is shorter than the minimum is
  * reported in `skipped`; its raw bytes still become masks when they reach the minimum (as with
- * `abcd\r\n`), but printed alone the content would show.
+ * `abcd\r\n`), but printed alone the content would show. An empty value (or only white space)
+ * shows nothing and is not reported.
  */
 export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions = {}): MaskSet {
   const minLength = resolveMinLength(options.minLength);
@@ -66,7 +67,8 @@ export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions 
   const tails = new TailCollector();
 
   for (const secret of secrets) {
-    if (trimAsciiSpace(secret.value).length < minLength) {
+    const content = trimAsciiSpace(secret.value).length;
+    if (content > 0 && content < minLength) {
       skipped.push({ id: secret.id, reason: 'too-short' });
     }
     if (secret.value.length < minLength) continue;
