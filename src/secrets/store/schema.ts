@@ -86,6 +86,7 @@ export type SecretFields = [name: string, type: string, meta: string, ...SealedR
 
 export function openDatabase(file: string): Database.Database {
   try {
+    refuseDirectory(file);
     refuseForeignLink(file);
     createPrivateFile(file);
     refuseForeignOwner(file);
@@ -103,6 +104,16 @@ export function openDatabase(file: string): Database.Database {
   } catch (error) {
     throw toStoreError(error, file);
   }
+}
+
+/** SQLite says only "unable to open database file" of a directory. */
+function refuseDirectory(file: string): void {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) return;
+  throw new StoreError(
+    `secret store ${file} is a directory: give the path of the store's file (created on first ` +
+      'use), such as a name inside it',
+    'STORE',
+  );
 }
 
 /**

@@ -345,6 +345,13 @@ describe('SqliteStore file', () => {
     expect(fs.existsSync(target)).toBe(false);
   });
 
+  it('refuses a store path that is a directory, saying so', () => {
+    fs.mkdirSync(storePath, { recursive: true });
+
+    expect(() => openStore()).toThrow(StoreError);
+    expect(() => openStore()).toThrow(/is a directory: give the path of the store's file/);
+  });
+
   it("refuses another program's SQLite database and leaves it untouched", () => {
     fs.mkdirSync(path.dirname(storePath), { recursive: true });
     const foreign = new Database(storePath);
