@@ -52,6 +52,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
       signals: options.signals,
       logger,
       stdinInherit: true,
+      what: 'the command',
       onSpawn: (pid) => dir.recordBuilder(pid),
     });
 

@@ -37,6 +37,8 @@ export interface RunBuilderOptions {
    * corrupt it, and the result says whether a secret value went through.
    */
   readonly stdoutVerbatim?: boolean;
+  /** What the child is, in messages: "the build" unless said otherwise. */
+  readonly what?: string;
   /** Called with the builder's pid as soon as it is started. */
   readonly onSpawn?: (pid: number) => void;
   /** How long to wait after forwarding a signal before killing the group. */
@@ -189,7 +191,7 @@ function forwardSignals(
   const stop = options.signals.onSignal((signal) => {
     if (child.pid === undefined) return;
     const why = signal === 'SIGPIPE' ? 'output cannot be written' : `${signal} received`;
-    options.logger.info(`${why}: stopping the build`);
+    options.logger.info(`${why}: stopping ${options.what ?? 'the build'}`);
     killGroup(child.pid, forwardedSignal(signal));
 
     killTimer ??= setTimeout(() => {

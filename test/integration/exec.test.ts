@@ -8,7 +8,12 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
+import {
+  createBuildSandbox,
+  PROJECT,
+  startBuildUntil,
+  type BuildSandbox,
+} from '../helpers/build-sandbox.js';
 import { filesContaining, leftovers } from '../helpers/canary.js';
 import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
@@ -143,5 +148,19 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     );
 
     expect(result.stdout.trim()).toBe('0');
+  });
+
+  it('on SIGTERM stops the command, says so, exits 143 and leaves nothing', async () => {
+    const args = ['exec', ...PROJECT, '--', 'sh', '-c', 'echo command-started >&2; sleep 30'];
+    const { child } = await startBuildUntil(sandbox, args, 'command-started');
+
+    child.kill('SIGTERM');
+    const result = await child;
+
+    expect(result.exitCode).toBe(143);
+    expect(Buffer.from(result.stderr as Uint8Array).toString()).toContain(
+      'SIGTERM received: stopping the command',
+    );
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 });
