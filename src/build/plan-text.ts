@@ -1,6 +1,7 @@
 // `ona-build plan`: the build plan and the Dockerfile analysis for people. Ids, scopes, lines,
 // hosts and paths; never a value.
 
+import { alignColumns } from '../columns.js';
 import { describeScope } from '../secrets/validate.js';
 import type { BuildPlan } from './plan.js';
 import type { Preflight } from './preflight.js';
@@ -13,24 +14,26 @@ export function formatPlanText(plan: BuildPlan, checked: Preflight): string {
   lines.push(`Builder:    ${plan.builder.kind} (${plan.builder.docker})`);
 
   lines.push('', `Secrets the build receives (${plan.secrets.length}):`);
-  for (const secret of plan.secrets) {
+  const secretRows = plan.secrets.map((secret) => {
     const uses = mounts.filter((m) => m.id === secret.id).map((m) => `line ${m.line}`);
     const used = uses.length > 0 ? `mounted at ${uses.join(', ')}` : 'not mounted';
-    lines.push(`  ${secret.id}  ${secret.type}  ${describeScope(secret.scope)}  ${used}`);
-  }
-
-  for (const missing of checked.check?.missingOptional ?? []) {
-    lines.push(`  ${missing.id}  MISSING (optional)  line ${missing.line}`);
-  }
+    return [secret.id, secret.type, describeScope(secret.scope), used];
+  });
+  const missingRows = (checked.check?.missingOptional ?? []).map((missing) => [
+    missing.id,
+    'MISSING',
+    '(optional)',
+    `line ${missing.line}`,
+  ]);
+  lines.push(...indented([...secretRows, ...missingRows]));
 
   lines.push('', 'Registry credentials:');
-  for (const registry of plan.registries) {
+  const registryRows = plan.registries.map((registry) => {
     const refs = (checked.analysis?.registries ?? []).filter((r) => r.host === registry.host);
     const by = refs.map((r) => `${r.via} line ${r.line}`).join(', ') || 'not referenced';
-    lines.push(
-      `  ${registry.host}  ${registry.username} (${describeScope(registry.scope)})  ${by}`,
-    );
-  }
+    return [registry.host, `${registry.username} (${describeScope(registry.scope)})`, by];
+  });
+  lines.push(...indented(registryRows));
   if (plan.registries.length === 0) lines.push('  (none)');
 
   const warnings = checked.analysis?.warnings ?? [];
@@ -41,4 +44,8 @@ export function formatPlanText(plan: BuildPlan, checked: Preflight): string {
 
   lines.push('', `Command: ${plan.argv.join(' ')}`);
   return `${lines.join('\n')}\n`;
+}
+
+function indented(rows: string[][]): string[] {
+  return alignColumns(rows).map((row) => `  ${row}`);
 }

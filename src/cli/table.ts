@@ -1,16 +1,7 @@
-// Plain aligned columns for terminal output.
+// Plain aligned columns for terminal output, under a header.
+
+import { alignColumns } from '../columns.js';
 
 export function formatTable(header: readonly string[], rows: readonly string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) =>
-    Math.max(...all.map((row) => (row[column] ?? '').length)),
-  );
-  return all
-    .map((row) =>
-      row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
-        .join('  '),
-    )
-    .join('\n')
-    .concat('\n');
+  return `${alignColumns([header, ...rows]).join('\n')}\n`;
 }
