@@ -88,7 +88,9 @@ describe('describeBuildArgProblem', () => {
       },
       'build argument NPM_TOKEN equals the value of secret NPM_TOKEN (organization acme): ' +
         'build arguments are stored in the image history and provenance; ' +
-        'mount it instead: RUN --mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN ...',
+        'mount it instead: RUN --mount=type=secret,id=NPM_TOKEN ' +
+        'NPM_TOKEN="$(cat /run/secrets/NPM_TOKEN)" ... (with Dockerfile syntax 1.10 or later: ' +
+        '--mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN)',
     ],
     [
       {
@@ -99,14 +101,24 @@ describe('describeBuildArgProblem', () => {
       },
       'build argument NPMRC contains the value of secret npm (project acme/web): ' +
         'build arguments are stored in the image history and provenance; ' +
-        'mount the secret instead: RUN --mount=type=secret,id=npm,env=npm ...',
+        'mount the secret instead: RUN --mount=type=secret,id=npm npm="$(cat /run/secrets/npm)" ' +
+        '... (with Dockerfile syntax 1.10 or later: --mount=type=secret,id=npm,env=npm)',
     ],
     [
       { arg: 'DB_PASSWORD', reason: 'credential-name' },
       'build argument DB_PASSWORD looks like a credential: ' +
         'build arguments are stored in the image history and provenance; ' +
         'store it as a secret and mount it instead: ' +
-        'RUN --mount=type=secret,id=DB_PASSWORD,env=DB_PASSWORD ...',
+        'RUN --mount=type=secret,id=DB_PASSWORD DB_PASSWORD="$(cat /run/secrets/DB_PASSWORD)" ' +
+        '... (with Dockerfile syntax 1.10 or later: ' +
+        '--mount=type=secret,id=DB_PASSWORD,env=DB_PASSWORD)',
+    ],
+    [
+      { arg: 'CFG', reason: 'contains-secret', secretName: 'db.pass' },
+      'build argument CFG contains the value of secret db.pass: ' +
+        'build arguments are stored in the image history and provenance; ' +
+        'mount the secret instead: RUN --mount=type=secret,id=db.pass ... ' +
+        '(the step reads /run/secrets/db.pass)',
     ],
   ] as const)('describes %j', (problem, message) => {
     expect(describeBuildArgProblem(problem)).toBe(message);

@@ -94,6 +94,17 @@ export function describeBuildArgProblem(problem: BuildArgProblem): string {
   }
 }
 
-function mountHint(id: string, env: string): string {
-  return `RUN --mount=type=secret,id=${id},env=${env} ...`;
+/**
+ * The mount that reads the secret into a variable of the step alone. The file form works with
+ * every BuildKit; `env=` on the mount needs Dockerfile syntax 1.10, so it comes second.
+ */
+function mountHint(id: string, variable: string): string {
+  const file = `/run/secrets/${id}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+    return `RUN --mount=type=secret,id=${id} ... (the step reads ${file})`;
+  }
+  return (
+    `RUN --mount=type=secret,id=${id} ${variable}="$(cat ${file})" ... ` +
+    `(with Dockerfile syntax 1.10 or later: --mount=type=secret,id=${id},env=${variable})`
+  );
 }
