@@ -12,11 +12,11 @@
 // Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
 // make it far slower, and it cannot report a mask cut short at the end of a stream chunk.
 //
-// A copy cut short is masked too, when at least CUT_MIN bytes of a mask's beginning end a line and
-// either BuildKit's notice that it clipped the log follows (it cuts a step's log at its size limit
-// wherever that falls) or the copy holds half the mask (as `head -c` or `cut -c` may leave). Such
-// copies are found by their first bytes: blocks are sampled as if no mask were longer than
-// CUT_REACH, and no longer than half the shortest, which finds every copy of half a mask or more,
+// A copy cut short is masked too: at least half a mask's beginning (CUT_MIN bytes or more),
+// wherever it is (`head -c`, `cut -c`), or a shorter beginning that ends a line closely followed
+// by BuildKit's notice that it clipped the log (it cuts a step's log at its size limit wherever
+// that falls). Such copies are found by their first bytes: blocks are sampled as if no mask were
+// longer than CUT_REACH or than half the shortest, which finds every copy of half a mask or more,
 // and a line end whose last block belongs to the first bytes of some mask has the starts just
 // before it checked. A copy of a value's end that holds half of it contains the value's last half
 // whole: those halves are masks of their own (tails), matched whole only. What precedes the last
