@@ -17,32 +17,24 @@ const XXD_HEX_WIDTH = 39;
 export function dumpForms(value: Buffer): string[] {
   if (value.length > DUMP_MAX_BYTES) return [];
 
+  // Each spelling is made once for the whole value and cut into its pieces: this runs for every
+  // secret of every build, mostly before V8 has optimised anything.
+  const hex = value.toString('hex');
+  const spaced = hex.replace(/(..)/g, '$1 ');
+  const paired = hex.replace(/(....)/g, '$1 ');
+  const text = value.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+
   const forms: string[] = [];
+  // od -tx1 and hexdump -C: `73 75 70 65 ...` (xxd's own groups are in its rows, below).
   for (let at = 0; at < value.length; at += GROUP) {
-    // od -tx1 and hexdump -C: `73 75 70 65 ...` (xxd's own groups are in its rows, below).
-    forms.push(
-      value
-        .subarray(at, at + GROUP)
-        .toString('hex')
-        .replace(/(..)(?!$)/g, '$1 '),
-    );
+    forms.push(spaced.slice(at * 3, Math.min(at + GROUP, value.length) * 3 - 1));
   }
   for (let at = 0; at < value.length; at += ROW) {
-    const row = value.subarray(at, at + ROW);
-    forms.push(`|${printable(row)}|`, xxdRow(row));
+    const end = Math.min(at + ROW, value.length);
+    const row = text.slice(at, end);
+    // hexdump -C's text column, and an xxd line after its offset: its groups, padded, the text.
+    const groups = paired.slice((at / 2) * 5, Math.ceil(end / 2) * 5).trimEnd();
+    forms.push(`|${row}|`, `${groups.padEnd(XXD_HEX_WIDTH)}  ${row}`);
   }
   return forms;
-}
-
-/** An xxd line after its offset: groups of two bytes, padded to a full row, then the text. */
-function xxdRow(row: Buffer): string {
-  const groups = row.toString('hex').replace(/(....)(?!$)/g, '$1 ');
-  return `${groups.padEnd(XXD_HEX_WIDTH)}  ${printable(row)}`;
-}
-
-/** hexdump -C's text column: printable ASCII as it is, every other byte as a dot. */
-function printable(bytes: Buffer): string {
-  let text = '';
-  for (const byte of bytes) text += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.';
-  return text;
 }
