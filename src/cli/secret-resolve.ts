@@ -1,8 +1,12 @@
 // `ona-build secret resolve`: the effective set a principal gets, with provenance: which scope
-// each secret comes from and what it overrode. Works on metadata only; nothing is decrypted.
+// each secret comes from and what it overrode. Each secret is authenticated as a build would
+// (its metadata is bound to its ciphertext), so altered metadata fails here too; values are
+// never shown and are wiped once checked. `secret list`, the inventory, reads metadata alone, so
+// that a damaged secret can still be found and removed.
 
 import type { Argv } from 'yargs';
 
+import type { Secret, SecretMeta } from '../secrets/model.js';
 import { resolvePrecedence } from '../secrets/precedence.js';
 import { scopesFor } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -21,7 +25,7 @@ export function builder(yargs: Argv) {
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const purpose = args.user || args.serviceAccount ? 'environment' : 'build';
-  const metas = await context.openSource().list(scopesFor(args, purpose));
+  const metas = withoutValues(await context.openSource().read(scopesFor(args, purpose)));
   const { secrets, overrides } = resolvePrecedence(metas);
 
   const overridden = (name: string) =>
@@ -51,3 +55,10 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   ]);
   context.stdout.write(formatTable(['NAME', 'TYPE', 'FROM', 'TARGET', 'OVERRIDES'], rows));
 });
+
+function withoutValues(secrets: readonly Secret[]): SecretMeta[] {
+  return secrets.map(({ value, ...meta }) => {
+    value.fill(0);
+    return meta;
+  });
+}
