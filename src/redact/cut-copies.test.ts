@@ -83,6 +83,13 @@ describe('cut copies in complete text', () => {
     );
   });
 
+  it("masks no piece shorter than 12 bytes: a short value's half could turn up by chance", () => {
+    const redactor = redactorFor(source('weak', 'password12345678'));
+
+    expect(redactor.redact('password reset, code 12345678')).toBe('password reset, code 12345678');
+    expect(redactor.redact('got word12345678 back')).toBe('got *** back');
+  });
+
   it("keeps a value's public beginning readable: an .npmrc's registry host", () => {
     const npmrc = '//localhost:4873/:_authToken=npm_Tok3nCutOutOfAnNpmrc\nregistry=http://x/\n';
     const printed = '#9 0.2 npm registry: http://localhost:4873/\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { addRange, CUT_MIN, MaskIndex, type Ranges } from './mask-index.js';
+import { addRange, MaskIndex, PIECE_MIN, type Ranges } from './mask-index.js';
 import { seededRandom as random } from './__fixtures__/test-helpers.js';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
@@ -16,14 +16,14 @@ function scan(masks: string[], text: string, from = 0) {
 
 // The obvious algorithm, to check the sampled scan against: every occurrence of every mask, and
 // the first position whose tail is a proper prefix of some mask.
-/** Whole copies, and copies of at least half a mask (CUT_MIN bytes or more) cut short. */
+/** Whole copies, and copies of at least half a mask (PIECE_MIN bytes or more) cut short. */
 function naiveScan(masks: Buffer[], data: Buffer) {
   const found: [number, number][] = [];
   for (const mask of masks) {
     for (let start = 0; start < data.length; start++) {
       let at = 0;
       while (at < mask.length && start + at < data.length && data[start + at] === mask[at]) at++;
-      const cut = start + at < data.length && at >= CUT_MIN && at * 2 >= mask.length;
+      const cut = start + at < data.length && at >= PIECE_MIN && at * 2 >= mask.length;
       if (at === mask.length || cut) found.push([start, start + at]);
     }
   }

@@ -12,7 +12,7 @@
 // Buffer.indexOf once per mask would be memchr-fast per call, but thousands of masks per chunk
 // make it far slower, and it cannot report a mask cut short at the end of a stream chunk.
 //
-// A copy cut short is masked too: at least half a mask's beginning (CUT_MIN bytes or more),
+// A copy cut short is masked too: at least half a mask's beginning (PIECE_MIN bytes or more),
 // wherever it is (`head -c`, `cut -c`), or a shorter beginning that ends a line closely followed
 // by BuildKit's notice that it clipped the log (it cuts a step's log at its size limit wherever
 // that falls). Such copies are found by their first bytes: blocks are sampled as if no mask were
@@ -56,6 +56,11 @@ const HEAD = 4;
 
 /** The shortest beginning of a mask that, cut short at a line end, is masked like a whole one. */
 export const CUT_MIN = 8;
+/**
+ * The shortest piece of a mask (half of it, or its end) masked wherever it appears: long enough
+ * not to turn up by chance, as the first 8 bytes of `password1234...` would.
+ */
+export const PIECE_MIN = 12;
 /** How far back from a line end a cut copy is looked for, and so how long it is at least found. */
 const CUT_REACH = 64;
 const LF = 0x0a;
@@ -291,7 +296,7 @@ export function isCutShort(mask: Buffer, at: number, data: Buffer, end: number):
   // A copy that ends with a whole line of the mask is its lines printed as lines: each line is a
   // mask of its own, and the line break after it is not secret.
   if (at < CUT_MIN || breaksLineAt(mask, at) || isLineEnd(mask[at - 1])) return false;
-  if (at * 2 >= mask.length) return true;
+  if (at * 2 >= mask.length && at >= PIECE_MIN) return true;
   return isLineEnd(data[end]) && clipNoticeFollows(data, end);
 }
 

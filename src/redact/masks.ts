@@ -15,7 +15,7 @@ import {
   urlEncodings,
 } from './encodings.js';
 import { jsonForms } from './json-forms.js';
-import { CUT_MIN } from './mask-index.js';
+import { PIECE_MIN } from './mask-index.js';
 import { maskableLines } from './lines.js';
 
 /**
@@ -99,12 +99,15 @@ export function mergeMaskSets(a: MaskSet, b: MaskSet): MaskSet {
 class TailCollector {
   readonly #tails = new Map<string, Buffer>();
 
-  /** Values whose half is too short to tell from chance (CUT_MIN) have none. */
+  /**
+   * The last half, and at least PIECE_MIN bytes, so that it cannot turn up by chance; a value
+   * that short has none (its whole is masked).
+   */
   add(value: Buffer, minLength: number): void {
-    const half = Math.ceil(value.length / 2);
-    if (half < Math.max(CUT_MIN, minLength) || half >= value.length) return;
+    const length = Math.max(Math.ceil(value.length / 2), PIECE_MIN, minLength);
+    if (length >= value.length) return;
 
-    const tail = value.subarray(value.length - half);
+    const tail = value.subarray(value.length - length);
     this.#tails.set(tail.toString('latin1'), tail);
   }
 
