@@ -208,8 +208,7 @@ export class MaskIndex {
     for (const mask of this.#buckets[bucket - 1]) {
       const tail = this.#tails.has(mask);
       const length = Math.min(mask.length, room);
-      let at = 2;
-      while (at < length && data[start + at] === mask[at]) at++;
+      const at = matchedLength(data, start, mask, length);
       if (at < length) {
         // A tail counts whole only: a piece of it is a piece of the value's middle.
         if (at > cut && !tail && isCutShort(mask, at, data, start + at)) cut = at;
@@ -324,6 +323,20 @@ const CLIP_NOTICE_WINDOW = 512;
 function clipNoticeFollows(data: Buffer, end: number): boolean {
   const window = data.subarray(end, end + CLIP_NOTICE_WINDOW);
   return window.includes(CLIP_NOTICE);
+}
+
+// Past this many bytes, a long match is confirmed by memcmp rather than byte by byte: a value with
+// long runs (a zero-filled region) is otherwise compared at JavaScript speed from every start.
+const NATIVE_COMPARE_FROM = 64;
+
+/** How many of `mask`'s first `length` bytes match `data` at `start`; the first two already do. */
+function matchedLength(data: Buffer, start: number, mask: Buffer, length: number): number {
+  if (length >= NATIVE_COMPARE_FROM && data.compare(mask, 0, length, start, start + length) === 0) {
+    return length;
+  }
+  let at = 2;
+  while (at < length && data[start + at] === mask[at]) at++;
+  return at;
 }
 
 function readHead(bytes: Buffer, at: number): number {

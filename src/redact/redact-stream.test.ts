@@ -127,6 +127,16 @@ describe('createRedactStream', () => {
     );
   });
 
+  it('masks a value of one byte repeated, which leaves a mask cut short at every start', async () => {
+    // 64 KiB chunks of it held tens of thousands of cut-short masks at once (a stack overflow).
+    const secret = Buffer.alloc(70_000, 'C');
+    const redactor = redactorFor(source('run', secret));
+    const data = Buffer.concat([Buffer.from('#6 0.1 '), secret, Buffer.from('\n')]);
+    const chunks = [data.subarray(0, 65_536), data.subarray(65_536)];
+
+    expect((await streamThrough(redactor, chunks)).toString()).toBe('#6 0.1 ***\n');
+  }, 30_000);
+
   it('passes ANSI escapes and carriage returns of tty progress through', async () => {
     const redactor = redactorFor(source('secret', LONG));
     const frames = [`\x1b[2K\r => [3/4] RUN echo ${LONG.slice(0, 9)}`, `${LONG.slice(9)}\x1b[0m\r`];
