@@ -19,9 +19,11 @@ import * as scan from './scan.js';
 import * as secret from './secret.js';
 import { bindOptionalValues } from './optional-values.js';
 import { listCommands, safeUsageMessage } from './usage-message.js';
+import { cleanUpOnCrash } from './crash.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
+  cleanUpOnCrash();
   try {
     await parser(bindOptionalValues(argv)).parseAsync();
   } catch (error) {

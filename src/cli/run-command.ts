@@ -15,7 +15,7 @@ export type ArgsOf<B extends (yargs: Argv) => Argv<unknown>> = ArgumentsCamelCas
   ReturnType<B> extends Argv<infer U> ? U : never
 >;
 
-const ISSUES_URL = 'https://github.com/ona-build/ona-build/issues';
+export const ISSUES_URL = 'https://github.com/ona-build/ona-build/issues';
 const INTERRUPTED_FLUSH_MS = 1_000;
 
 export function withContext<A>(

@@ -24,6 +24,28 @@ export interface RunDir {
   remove(): void;
 }
 
+// The run directories of this process not yet removed, with their builders' process groups: what
+// a crash (an exception nothing caught) must still stop and remove before the process goes.
+const live = new Map<string, number | undefined>();
+
+/**
+ * Stops the builders and removes the run directories this process still has: for a crash, when
+ * the `finally` that would have done it will not run. The next run's sweep remains the backstop.
+ */
+export function removeLiveRunDirs(): void {
+  for (const [dir, builder] of live) {
+    if (builder !== undefined) {
+      try {
+        process.kill(-builder, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
 /** Creates the run directory with mkdtemp (mode 0700, unpredictable name). */
 export function createRunDir(root: string): RunDir {
   const prefix = path.join(root, `${RUN_DIR_PREFIX}${process.pid}-`);
@@ -36,11 +58,18 @@ export function createRunDir(root: string): RunDir {
     });
   }
 
+  live.set(dir, undefined);
   writeFileExclusive(path.join(dir, OWNER_FILE), stampOf(process.pid));
   return {
     path: dir,
-    recordBuilder: (pid) => writeFileExclusive(path.join(dir, BUILDER_FILE), stampOf(pid)),
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    recordBuilder: (pid) => {
+      live.set(dir, pid);
+      writeFileExclusive(path.join(dir, BUILDER_FILE), stampOf(pid));
+    },
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      live.delete(dir);
+    },
   };
 }
 
