@@ -125,7 +125,8 @@ async function benchBuild() {
   const ratio = median(wrappedTimes) / median(plainTimes);
   console.log(
     `cached build, 50 secrets: docker buildx build ${ms(median(plainTimes))}, ` +
-      `ona-build build ${ms(median(wrappedTimes))}, ratio ${ratio.toFixed(2)} ${target(ratio <= 1.4, '<= 1.40')}`,
+      `ona-build build ${ms(median(wrappedTimes))}, ratio ${ratio.toFixed(2)} ` +
+      target(ratio <= 1.4, '<= 1.40'),
   );
   const overhead = median(wrappedTimes) - median(plainTimes);
   console.log(`  overhead ${ms(overhead)}, of which Node's own start-up ${ms(median(nodeTimes))}`);

@@ -60,10 +60,12 @@ const lazyAssert = {
     build.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
       contents: [
         'export function strictEqual(actual, expected, message) {',
-        "  if (!Object.is(actual, expected)) require('node:assert').strictEqual(actual, expected, message);",
+        '  if (Object.is(actual, expected)) return;',
+        "  require('node:assert').strictEqual(actual, expected, message);",
         '}',
         'export function notStrictEqual(actual, expected, message) {',
-        "  if (Object.is(actual, expected)) require('node:assert').notStrictEqual(actual, expected, message);",
+        '  if (!Object.is(actual, expected)) return;',
+        "  require('node:assert').notStrictEqual(actual, expected, message);",
         '}',
       ].join('\n'),
     }));

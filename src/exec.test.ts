@@ -39,7 +39,7 @@ describe('assertNothingSecret', () => {
     );
   });
 
-  it("lets through only the variables named as carrying a secret on purpose (a user's --secret)", () => {
+  it("lets through only variables carrying a secret on purpose (a user's --secret)", () => {
     const env = { GITHUB_TOKEN: VALUE, LEAKY: VALUE };
     const guard = guardWith(VALUE);
 

@@ -38,7 +38,8 @@ describe('diagnoseFailure', () => {
 
   it.each([
     'ERROR: Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?\n',
-    'error during connect: Get "http://%2Fx.sock/_ping": dial unix /x.sock: connect: no such file\n',
+    'error during connect: Get "http://%2Fx.sock/_ping": ' +
+      'dial unix /x.sock: connect: no such file\n',
   ])('says the engine could not be reached, for %j', (output) => {
     expect(diagnoseFailure(output, plan())).toEqual([
       'the docker engine could not be reached: start it, or check DOCKER_HOST and the docker ' +

@@ -22,8 +22,13 @@ const NO_BUILDX = new RegExp(
 );
 
 // What the docker client and buildx print when the engine's socket or host cannot be reached.
-const NO_ENGINE =
-  /Cannot connect to the Docker daemon|error during connect|dial unix \S+: connect: (no such file|connection refused)/;
+const NO_ENGINE = new RegExp(
+  [
+    'Cannot connect to the Docker daemon',
+    'error during connect',
+    'dial unix \\S+: connect: (no such file|connection refused)',
+  ].join('|'),
+);
 
 export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
   return [

@@ -30,7 +30,7 @@ describe('OutputTail', () => {
     expect(tail.text().length).toBeLessThan(30);
   });
 
-  it('fails its writer when the target fails, instead of waiting for a drain that never comes', async () => {
+  it('fails its writer when the target fails, not awaiting a drain that never comes', async () => {
     const target = new Writable({
       highWaterMark: 1,
       write: (_chunk, _encoding, callback) =>

@@ -45,7 +45,7 @@ describe('wantsPty', () => {
     expect(wantsPty(['--progress=plain', '.'], true)).toBe(false);
   });
 
-  it('never when the builder reads its stdin: a terminal would take the bytes as keystrokes', () => {
+  it('never when the builder reads stdin: a terminal would take the bytes as keys', () => {
     expect(wantsPty(['--progress=auto', '-'], true, true)).toBe(false);
   });
 

@@ -80,7 +80,7 @@ describe('maskUserSecrets', () => {
     expect(redactor.maskCount).toBe(0);
   });
 
-  it('reads a once-only source (a FIFO, as `src=<(cmd)` makes), masks it, and gives buildx a file', () => {
+  it('reads a once-only source (a FIFO: `src=<(cmd)`), masks it, gives buildx a file', () => {
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', `printf '%s' '${VALUE}' > '${fifo}'`]);

@@ -37,7 +37,7 @@ describe('redactedOutput', () => {
     expect(bytes()).toEqual(binary);
   });
 
-  it('reports a failed write to its writer, and never throws the error at the process', async () => {
+  it('reports a failed write to its writer, and never throws it at the process', async () => {
     const target = new Writable({
       write: (_chunk, _encoding, callback) => callback(new Error('ENOSPC: no space left')),
     });

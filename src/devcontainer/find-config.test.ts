@@ -85,7 +85,7 @@ describe('findDevcontainerConfig', () => {
     );
   });
 
-  it('shows absolute, shell-quoted paths when the configurations lie outside the current folder', () => {
+  it('shows absolute, shell-quoted paths for configurations outside the current folder', () => {
     const root = workspace([
       "it's/.devcontainer/a/devcontainer.json",
       "it's/.devcontainer/b/devcontainer.json",

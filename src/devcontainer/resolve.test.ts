@@ -109,7 +109,8 @@ describe('resolveDevcontainer with the fixtures', () => {
     expect(plan.dockerfile).toBe(`${FIXTURES}/dockerfile-elsewhere/docker/Dockerfile`);
     expect(plan.context).toBe(`${FIXTURES}/dockerfile-elsewhere/docker`);
     expect(plan.warnings).toEqual([
-      `no build context set; using the Dockerfile's folder ${FIXTURES}/dockerfile-elsewhere/docker ` +
+      `no build context set; using the Dockerfile's folder ` +
+        `${FIXTURES}/dockerfile-elsewhere/docker ` +
         'as the dev container CLI does (the dev container spec documents the folder of ' +
         'devcontainer.json instead)',
     ]);
@@ -287,7 +288,8 @@ describe('resolveDevcontainer with small configurations', () => {
       'build.context next to the legacy dockerFile',
       '{"dockerFile": "Dockerfile", "build": {"context": ".."}}',
       '',
-      'ona-build uses build.context; the dev container CLI ignores it when the top-level dockerFile is set',
+      'ona-build uses build.context; the dev container CLI ignores it when the top-level ' +
+        'dockerFile is set',
     ],
     [
       'the legacy context next to build.dockerfile',
@@ -332,7 +334,8 @@ describe('resolveDevcontainer with small configurations', () => {
 
   it('ignores variables outside the properties a build uses', () => {
     const json =
-      '{"image": "alpine", "postCreateCommand": "${localEnv}", "remoteEnv": {"A": "${localEnv:NOPE}"}}';
+      '{"image": "alpine", "postCreateCommand": "${localEnv}", ' +
+      '"remoteEnv": {"A": "${localEnv:NOPE}"}}';
 
     expect(inline(json)).toMatchObject({ kind: 'image', warnings: [] });
   });

@@ -91,8 +91,9 @@ describe('substitute', () => {
     [
       '${localEnv:MISSING:https://x.example:1/}',
       [
-        "${localEnv:MISSING:...}: MISSING is not set and its default contains ':'; ona-build uses " +
-          "the whole default, the dev container CLI only the part before the first ':'",
+        "${localEnv:MISSING:...}: MISSING is not set and its default contains ':'; " +
+          'ona-build uses the whole default, ' +
+          "the dev container CLI only the part before the first ':'",
       ],
     ],
     [

@@ -96,7 +96,7 @@ describe('mergeConfig', () => {
     expect(Object.keys(config.auths!)).toEqual(['localhost:5000']);
   });
 
-  it('turns an installed credsStore into credHelpers for the servers it knows, except managed ones', async () => {
+  it('turns an installed credsStore into credHelpers, except for managed servers', async () => {
     const { config, droppedHelpers } = await mergeConfig(
       { credsStore: 'pass' },
       [registry('localhost:5000', 'ci', 'fake-pass')],
@@ -167,7 +167,7 @@ describe('mergeConfig', () => {
     expect(Object.keys(config.auths!).sort()).toEqual(['localhost:5000', 'quay.io']);
   });
 
-  it('has one Hub entry under https://index.docker.io/v1/ and keeps registry.hub.docker.com apart', async () => {
+  it('has one Hub entry (index.docker.io/v1/), apart from registry.hub.docker.com', async () => {
     const { config } = await mergeConfig(
       {},
       [

@@ -7,7 +7,8 @@ const texts = (forms: Buffer[]) => forms.map((form) => form.toString());
 const KEY = {
   type: 'service_account',
   private_key:
-    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG\nAQEFAASCBKcwggSjAgEA\n-----END PRIVATE KEY-----\n',
+    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG\n' +
+    'AQEFAASCBKcwggSjAgEA\n-----END PRIVATE KEY-----\n',
   client_id: '123456789012345678901',
 };
 

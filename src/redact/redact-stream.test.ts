@@ -103,14 +103,16 @@ describe('createRedactStream', () => {
     stream.end();
   });
 
-  it('masks each body line of a multi-line value written line by line with progress prefixes', async () => {
+  it('masks each body line of a multi-line value printed line by line with prefixes', async () => {
     const pem =
-      '-----BEGIN KEY-----\n  MIIEvQIBADANBgkqhkiG9w0B\n  AQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----\n';
+      '-----BEGIN KEY-----\n  MIIEvQIBADANBgkqhkiG9w0B\n' +
+      '  AQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----\n';
     const redactor = redactorFor(source('key', pem));
     const printed = pem.split('\n').map((line) => `#7 0.512 ${line}\n`);
 
     expect((await streamThrough(redactor, printed)).toString()).toBe(
-      '#7 0.512 -----BEGIN KEY-----\n#7 0.512   ***\n#7 0.512   ***\n#7 0.512 -----END KEY-----\n#7 0.512 \n',
+      '#7 0.512 -----BEGIN KEY-----\n#7 0.512   ***\n#7 0.512   ***\n' +
+        '#7 0.512 -----END KEY-----\n#7 0.512 \n',
     );
   });
 
@@ -127,7 +129,7 @@ describe('createRedactStream', () => {
     );
   });
 
-  it('masks a value of one byte repeated, which leaves a mask cut short at every start', async () => {
+  it('masks a value of one byte repeated (a mask cut short at every start)', async () => {
     // 64 KiB chunks of it held tens of thousands of cut-short masks at once (a stack overflow).
     const secret = Buffer.alloc(70_000, 'C');
     const redactor = redactorFor(source('run', secret));
@@ -165,7 +167,7 @@ describe('redactWritable', () => {
     return received;
   }
 
-  it('has written everything, masked, to the target when it finishes, and leaves it open', async () => {
+  it('has written everything, masked, when it finishes, and leaves the target open', async () => {
     const target = new PassThrough();
     const received = collect(target);
     const writable = redactWritable(redactorFor(source('secret', LONG)), target);

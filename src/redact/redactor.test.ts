@@ -118,7 +118,7 @@ describe('Redactor', () => {
     expect(lines[8]).toBe('#7 0.512 -----END PRIVATE KEY-----');
   });
 
-  it('masks the long lines of a pretty-printed JSON key and leaves brackets and short lines', () => {
+  it('masks the long lines of a pretty-printed JSON key, not brackets or short lines', () => {
     const redactor = redactorFor(source('gcp-key', SERVICE_ACCOUNT_KEY));
     const redacted = redactor.redact(plainProgress(SERVICE_ACCOUNT_KEY)).split('\n');
 

@@ -41,8 +41,10 @@ const REPORT: ScanReport = {
 describe('formatReport', () => {
   it('gives one line per finding, skipped secret and unread layer, then a summary', () => {
     expect(formatReport(REPORT)).toEqual([
-      'leak: db_password (project acme/web) as exact in layer sha256:3f2a9c3f2a9c at /secrets/db_password',
-      `leak: TOKEN (organization acme) as exact in the image config (${'b'.repeat(64)}.json) at history[3].created_by`,
+      'leak: db_password (project acme/web) as exact in layer sha256:3f2a9c3f2a9c ' +
+        'at /secrets/db_password',
+      `leak: TOKEN (organization acme) as exact in the image config (${'b'.repeat(64)}.json) ` +
+        'at history[3].created_by',
       'leak: api_key (organization acme) as base64 in abc/json at config.Env[1]',
       'not scanned: region (user acme/ana) is shorter than 6 bytes',
       'not scanned: sha256:3f2a9c3f2a9c: zstd-compressed',

@@ -46,7 +46,7 @@ function expectNoValues(report: ScanReport): void {
 }
 
 describe('scanTarStream', () => {
-  it('names the secret, its scope, the layer digest and the file of a copied secret (C11)', async () => {
+  it('names the secret, its scope, the layer and the file of a copied secret (C11)', async () => {
     const { layer, report } = await scanArchive([
       { name: 'secrets/', type: 'directory' },
       { name: 'secrets/db_password', content: DB },

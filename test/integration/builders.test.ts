@@ -31,7 +31,8 @@ describe.runIf(requireEngine())('builder detection', () => {
     const shim = path.join(sandbox.dir, `docker-no-buildx-${path.basename(path.dirname(real))}`);
     fs.writeFileSync(
       shim,
-      `#!/bin/sh\nif [ "$1" = buildx ]; then echo "docker: 'buildx' is not a docker command." >&2; ` +
+      `#!/bin/sh\nif [ "$1" = buildx ]; then ` +
+        `echo "docker: 'buildx' is not a docker command." >&2; ` +
         `exit 1; fi\nexec ${real} "$@"\n`,
       { mode: 0o755 },
     );

@@ -39,7 +39,7 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     );
   });
 
-  it('fails a store path that is a dangling symbolic link, as every command refuses it', async () => {
+  it('fails a store path that is a dangling symbolic link, as every command does', async () => {
     const link = path.join(sandbox.dir, 'dangling.db');
     fs.symlinkSync(path.join(sandbox.dir, 'missing.db'), link);
 

@@ -80,7 +80,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
-  it('cleans up soon after the command exits, though a process it left holds its output', async () => {
+  it('cleans up soon after the command exits, though a process it left holds output', async () => {
     const started = Date.now();
     // The background sleep keeps the command's stdout open long after the command is gone.
     const script = 'sleep 60 & echo started; exit 3';

@@ -72,7 +72,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
-  it('stops the build and cleans up when its output goes away, exiting 141 as for SIGPIPE', async () => {
+  it('stops the build and cleans up when its output goes away, exiting 141 (SIGPIPE)', async () => {
     const { child } = await startBuildUntil(sandbox, buildArgs('chatty-step'), 'tick 3');
 
     // What `ona-build build ... | head` does once head has its lines: the reader closes the pipe.
@@ -110,7 +110,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
-  it('on SIGTERM with tty progress (a pseudo-terminal) also stops everything and cleans up', async () => {
+  it('on SIGTERM with tty progress (a pseudo-terminal) also stops and cleans up', async () => {
     const args = [...buildArgs('long-step'), '--progress=tty'];
     // The tty display shows the step's command, not its output, while it runs.
     const { child } = await startBuildUntil(sandbox, args, '[2/2] RUN --mount');
@@ -146,7 +146,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     },
   );
 
-  it('passes the builder exit code through, with a hint, when the engine cannot be reached', async () => {
+  it('passes the builder exit code on, with a hint, if the engine is unreachable', async () => {
     const env = { DOCKER_HOST: `unix://${path.join(sandbox.dir, 'no-engine.sock')}` };
     const run = await runCli(sandbox, buildArgs('private-base'), { env });
 
@@ -155,7 +155,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
-  it('cleans up and fails with the builder exit code when the engine goes away mid-build', async () => {
+  it('cleans up and fails with the builder exit code when the engine goes away', async () => {
     const proxy = await new EngineProxy(path.join(sandbox.dir, 'engine.sock')).listen();
     const env = { DOCKER_HOST: proxy.dockerHost };
     const { child } = await startBuildUntil(sandbox, buildArgs('long-step'), 'step-started', env);

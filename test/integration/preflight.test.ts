@@ -37,7 +37,7 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
 
   afterAll(() => sandbox?.remove());
 
-  it('warns about a missing optional secret even when a missing required one stops it', async () => {
+  it('warns about a missing optional secret when a missing required one stops it', async () => {
     const run = await runCli(sandbox, buildArgs('preflight-both'));
 
     expect(run.exitCode).toBe(3);
@@ -59,7 +59,7 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
-  it('warns about a missing optional secret and never falls back to a file or variable', async () => {
+  it('warns about a missing optional secret, never using a file or variable instead', async () => {
     const run = await runCli(sandbox, buildArgs('preflight-c01'), {
       env: { NPM_TOKEN: 'from-shell' },
     });
@@ -89,12 +89,13 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).not.toContain('never run by default');
   });
 
-  it('refuses a --target that names no stage, rather than check stages it would not run', async () => {
+  it('refuses a --target naming no stage, rather than check stages it would not run', async () => {
     const run = await runCli(sandbox, buildArgs('preflight-stages', '--target', 'relase'));
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
-      'target stage "relase" could not be found in Dockerfile (its stages: base, integration-test, release)',
+      'target stage "relase" could not be found in Dockerfile ' +
+        '(its stages: base, integration-test, release)',
     );
     expect(run.stderr).not.toContain('integration_db_password');
   });
@@ -157,11 +158,12 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain(
-      'the Dockerfile frontend image docker.io/docker/dockerfile:1 (the # syntax= directive on line 1)',
+      'the Dockerfile frontend image docker.io/docker/dockerfile:1 ' +
+        '(the # syntax= directive on line 1)',
     );
   });
 
-  it('warns that a # syntax= directive after a comment is ignored, as BuildKit does (C25 b)', async () => {
+  it('warns that BuildKit ignores a # syntax= directive after a comment (C25 b)', async () => {
     const run = await runCli(sandbox, ['plan', ...PROJECT, '--json', 'fixtures/syntax-misplaced']);
     const plan = JSON.parse(run.stdout) as { analysis: { syntax?: unknown; warnings: unknown[] } };
 
@@ -177,7 +179,7 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(plan.registries.map((r) => r.host)).toEqual(['localhost:5000']);
   });
 
-  it('counts the registry a --build-context docker-image:// pulls from as one the build needs', async () => {
+  it('counts the registry a --build-context docker-image:// pulls from as needed', async () => {
     const context = 'mybase=docker-image://localhost:5000/private/base:1';
     const hosts = async (...extra: string[]) => {
       const args = ['plan', ...PROJECT, '--json', ...extra, 'fixtures/build-context-base'];

@@ -120,7 +120,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(run.raw.includes(USER_SECRET)).toBe(false);
   });
 
-  it("reads the user's own --secret from stdin, masks it, and gives buildx a file of it", async () => {
+  it("reads the user's own --secret from stdin, masks it, gives buildx a file of it", async () => {
     const args = buildArgs('user-secret', '--secret', 'id=mine,src=/dev/stdin');
     const run = await runCli(sandbox, args, { input: USER_SECRET });
 
@@ -153,7 +153,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     },
   );
 
-  it('masks the pieces of a value that debugging prints: its end (tail -c), dumps of it', async () => {
+  it('masks the pieces of a value debugging prints: its end (tail -c), dumps of it', async () => {
     const run = await runCli(sandbox, buildArgs('partial-copies', '--no-cache'));
     const half = Math.ceil(SHORT_TOKEN.length / 2);
     const spacedHex = (text: string) =>
@@ -197,7 +197,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     },
   );
 
-  it("keeps the builder's stdout apart from the tty display: a tar on stdout arrives whole", async () => {
+  it("keeps the builder's stdout apart from the tty display: a tar arrives whole", async () => {
     const args = buildArgs('tty-stdout', '--progress=tty', '--output', 'type=tar,dest=-');
     const tty = await runCli(sandbox, args);
 

@@ -88,7 +88,7 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
     for (const [, , value] of SECRETS) expect(run.raw.includes(value)).toBe(false);
   });
 
-  it("warns about a --project that holds no secrets, and scans for the organization's", async () => {
+  it("warns about a --project holding no secrets, and scans for the organization's", async () => {
     const run = await runCli(sandbox, ['scan', leakyTag, ...ORG, '--project', 'wbe']);
 
     expect(run.exitCode).toBe(8);

@@ -113,7 +113,7 @@ describe.runIf(requireEngine())('leak scan of images built with secrets (C11, C1
     await expect(scan).rejects.toMatchObject({ code: 'SCAN_NO_IMAGE' });
   });
 
-  it('finds the same leaks in an OCI layout file (gzip layers) read with scanTarStream', async () => {
+  it('finds the same leaks in an OCI layout file (gzip layers) with scanTarStream', async () => {
     const file = path.join(workspace.dir, 'image-oci.tar');
     fs.writeFileSync(file, await ociLayoutOf(docker, tags.leaky));
 
