@@ -6,6 +6,7 @@ import { SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { helperExists, listHelperServers } from '../materialize/credential-helpers.js';
 import { materializeSecrets, type SecretFileTarget } from '../materialize/materialize.js';
+import { knownRoots, knownRootsFile, rememberRoot } from '../materialize/known-roots.js';
 import { createRunDir, type RunDir } from '../materialize/run-dir.js';
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots, chooseTempRoot, type TempRoot } from '../materialize/temp-root.js';
@@ -41,7 +42,9 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   const { logger, env } = options;
   const rootOptions = { env, explicit: options.tmpdir, allowDisk: options.allowDiskSecrets };
 
-  for (const dir of sweepStaleRunDirs(candidateRoots(rootOptions)).removed) {
+  const rootsList = knownRootsFile(env);
+  const sweepRoots = [...candidateRoots(rootOptions), ...knownRoots(rootsList)];
+  for (const dir of sweepStaleRunDirs(sweepRoots).removed) {
     logger.info(`removed ${dir}, left behind by an interrupted run`);
   }
 
@@ -53,7 +56,21 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   const root = chooseTempRoot(rootOptions);
   for (const problem of root.passedOver) logger.debug(`temp root passed over: ${problem}`);
   if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
+  if (options.tmpdir !== undefined) recordRoot(rootsList, root.path, logger);
   return { secrets: resolution.secrets, root };
+}
+
+/** So that `gc` and later runs sweep what a killed run leaves in a root given explicitly. */
+function recordRoot(list: string, root: string, logger: Logger): void {
+  try {
+    rememberRoot(list, root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    logger.warn(
+      `cannot add ${root} to ${list} (${code}): if this run is killed, sweep what it leaves ` +
+        `with ona-build gc --tmpdir ${root}`,
+    );
+  }
 }
 
 /** Runs `body` with a fresh run directory that is removed afterwards, however `body` ends. */

@@ -2,6 +2,7 @@
 
 import type { Argv } from 'yargs';
 
+import { knownRoots, knownRootsFile } from '../materialize/known-roots.js';
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots } from '../materialize/temp-root.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -17,6 +18,8 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const roots = candidateRoots({ env: context.env, allowDisk: true });
   if (args.tmpdir) roots.push(args.tmpdir);
   if (context.env.ONA_BUILD_TMPDIR) roots.push(context.env.ONA_BUILD_TMPDIR);
+  // The explicit roots earlier runs used, wherever their stores are.
+  roots.push(...knownRoots(knownRootsFile(context.env)));
 
   const { removed, kept } = sweepStaleRunDirs(roots);
   for (const dir of removed) context.stdout.write(`removed ${dir}\n`);

@@ -146,6 +146,31 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     },
   );
 
+  it.each(['gc', 'the next build'])(
+    'after SIGKILL in a --tmpdir root, %s (with the default roots) sweeps it too',
+    async (sweeper) => {
+      const explicit = fs.mkdtempSync('/dev/shm/ona-it-explicit-');
+      try {
+        const args = buildArgs('long-step', '--tmpdir', explicit);
+        const { child } = await startBuildUntil(sandbox, args, 'step-started');
+        child.kill('SIGKILL');
+        await child;
+        expect(leftovers(explicit)).toHaveLength(1);
+        expect(filesContaining(explicit, sandbox.canary)).not.toEqual([]);
+
+        const next = await runCli(sandbox, sweeper === 'gc' ? ['gc'] : buildArgs('private-base'));
+
+        expect(next.exitCode, next.stderr).toBe(0);
+        expect(next.stdout + next.stderr).toContain(`removed ${explicit}/ona-build-`);
+        expect(leftovers(explicit)).toEqual([]);
+        expect(await waitUntil(() => processesMentioning(explicit).length === 0)).toBe(true);
+        await nothingLeft();
+      } finally {
+        fs.rmSync(explicit, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('passes the builder exit code on, with a hint, if the engine is unreachable', async () => {
     const env = { DOCKER_HOST: `unix://${path.join(sandbox.dir, 'no-engine.sock')}` };
     const run = await runCli(sandbox, buildArgs('private-base'), { env });
