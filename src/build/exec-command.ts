@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { DockerUnavailableError, UsageError } from '../errors.js';
+import { DockerUnavailableError, SecretError, UsageError } from '../errors.js';
 import { which } from '../which.js';
 import { shimScript } from '../exec-shim/shim-script.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
@@ -28,6 +28,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
 
   const realDocker = findExecutable(namedClient(env, options.docker) ?? 'docker', env);
   const { secrets, root } = await prepareSecrets(options);
+  rejectSecretsInCommand(options);
 
   return withRunDir(root, logger, async (dir) => {
     const planned = planSecretMounts(secrets, dir.path);
@@ -58,6 +59,23 @@ export async function runExec(options: ExecOptions): Promise<number> {
 
     if (result.spawnError) return reportSpawnError(options, result.spawnError);
     return result.signal ? exitCodeFor(result.signal) : result.exitCode;
+  });
+}
+
+/**
+ * A command line holding a stored secret's value would show it to every `ps` on the machine, and
+ * the spawn's own guard would call that a bug in ona-build: it is the caller's to fix.
+ */
+function rejectSecretsInCommand(options: ExecOptions): void {
+  options.command.forEach((arg, index) => {
+    if (options.redactor.redact(arg) === arg) return;
+    const what = index === 0 ? 'the command' : `argument ${index} of the command`;
+    throw new SecretError(
+      `${what} carries the value (or an encoded form) of a stored secret: command lines are ` +
+        "visible to every process on the machine; let the command read the secret's file or " +
+        'variable instead',
+      'SECRET_IN_COMMAND',
+    );
   });
 }
 

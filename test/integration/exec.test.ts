@@ -136,6 +136,17 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stderr).toContain('not passing MY_TOKEN to the command');
   });
 
+  it("refuses a command line holding a stored secret's value (exit 3)", async () => {
+    const value = sandbox.canary.toString();
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'echo', `x=${value}`]);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('argument 1 of the command carries the value');
+    expect(result.stdout).toBe('');
+    expect(result.stdout + result.stderr).not.toContain(value);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it("keeps the store's master key and settings away from the command", async () => {
     const result = await runCli(
       sandbox,
