@@ -24,6 +24,18 @@ describe('bindOptionalValues', () => {
       ['exec', '--org', 'a', '--', 'tool', '--scan-leaks', 'x'],
       ['exec', '--org', 'a', '--', 'tool', '--scan-leaks', 'x'],
     ],
+    [
+      ['secret', 'set', 'A', '--from-file', '-', '--org', 'o'],
+      ['secret', 'set', 'A', '--from-file=-', '--org', 'o'],
+    ],
+    [
+      ['secret', 'set', 'A', '--from-file', 'f', '-'],
+      ['secret', 'set', 'A', '--from-file', 'f', '-'],
+    ],
+    [
+      ['exec', '--org', 'a', '--', 'tool', '--from-file', '-'],
+      ['exec', '--org', 'a', '--', 'tool', '--from-file', '-'],
+    ],
   ])('turns %j into %j', (argv, expected) => {
     expect(bindOptionalValues(argv)).toEqual(expected);
   });

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 
-import { SecretError, UsageError } from '../errors.js';
+import { OnaBuildError, SecretError, UsageError } from '../errors.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
 
 /** `label` names the secret and its scope in errors: `secret NPM_TOKEN (organization acme)`. */
@@ -13,15 +13,20 @@ export async function readSecretValue(
   stdin: NodeJS.ReadStream,
   prompt: NodeJS.WritableStream,
 ): Promise<Buffer> {
-  if (fromFile !== undefined) return readValueFile(label, fromFile);
+  // `-` is stdin, as for most tools that read a file.
+  if (fromFile !== undefined && fromFile !== '-') return readValueFile(label, fromFile);
   if (stdin.isTTY) return readHiddenLine(stdin, prompt);
-  return readAll(label, stdin);
+  return readAll(label, stdin, 'the value on stdin');
 }
 
-function readValueFile(label: string, file: string): Buffer {
+async function readValueFile(label: string, file: string): Promise<Buffer> {
   try {
     const stat = fs.statSync(file);
-    if (!stat.isFile()) throw new UsageError(`--from-file ${file} is not a regular file`);
+    if (stat.isDirectory()) throw new UsageError(`--from-file ${file} is a directory`);
+    // A FIFO or a device (a shell's `<(vault read ...)`, /dev/stdin): read once, to its end.
+    if (!stat.isFile()) {
+      return await readAll(label, fs.createReadStream(file), `--from-file ${file}`);
+    }
     if (stat.size > MAX_SECRET_BYTES) {
       throw new SecretError(
         `${label}: --from-file ${file} is ${stat.size} bytes; ` +
@@ -38,16 +43,16 @@ function readValueFile(label: string, file: string): Buffer {
   }
 }
 
-/** Reads stdin to its end, stopping early (without buffering more) once it is too large. */
-async function readAll(label: string, stdin: NodeJS.ReadableStream): Promise<Buffer> {
+/** Reads a stream to its end, stopping early (without buffering more) once it is too large. */
+async function readAll(label: string, input: NodeJS.ReadableStream, what: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stdin) {
+  for await (const chunk of input) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
     if (size > MAX_SECRET_BYTES) {
       throw new SecretError(
-        `${label}: the value on stdin is over ${MAX_SECRET_BYTES} bytes, BuildKit's limit`,
+        `${label}: ${what} is over ${MAX_SECRET_BYTES} bytes, BuildKit's limit`,
         'SECRET_TOO_LARGE',
       );
     }
@@ -69,7 +74,8 @@ async function readHiddenLine(
     for await (const chunk of stdin) {
       for (const byte of chunk as Buffer) {
         if (byte === 0x0d || byte === 0x0a || byte === 0x04) return Buffer.from(bytes);
-        if (byte === 0x03) throw new UsageError('cancelled');
+        // Raw mode turns ^C into a byte instead of SIGINT; it ends the run as SIGINT would.
+        if (byte === 0x03) throw new OnaBuildError('cancelled', 'CANCELLED', 130);
         if (byte === 0x7f) bytes.pop();
         else bytes.push(byte);
       }

@@ -1,0 +1,108 @@
+// Where `secret set` takes a value from: `--from-file -` is stdin, a FIFO (a shell's
+// `--from-file <(vault read ...)`) is read to its end and held to BuildKit's limit, and ^C at
+// the hidden prompt ends the run as SIGINT does (130), storing nothing.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadMasterKey } from '../../src/crypto/master-key.js';
+import { SqliteStore } from '../../src/secrets/store/sqlite-store.js';
+import { CLI, createSandbox, REPO_ROOT, runCli, type Sandbox } from '../helpers/cli.js';
+
+const ORG = ['--org', 'acme'];
+const VALUE = 'input-test-value-5c81e0\r\n';
+
+describe('secret set input', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(() => {
+    sandbox = createSandbox();
+  });
+
+  afterAll(() => sandbox?.remove());
+
+  /** The value the store holds for `name`, read with the sandbox's key; undefined if none. */
+  const storedValue = async (name: string): Promise<string | undefined> => {
+    const masterKey = loadMasterKey({
+      env: {},
+      keyFile: sandbox.env.ONA_BUILD_KEY_FILE,
+      create: false,
+    });
+    const store = SqliteStore.open({ path: sandbox.env.ONA_BUILD_STORE, masterKey });
+    try {
+      const secrets = await store.read([{ kind: 'organization', org: 'acme', owner: 'acme' }]);
+      return secrets.find((secret) => secret.name === name)?.value.toString('latin1');
+    } finally {
+      store.close();
+    }
+  };
+
+  it('reads --from-file - from stdin', async () => {
+    const run = await runCli(sandbox, ['secret', 'set', 'DASH', ...ORG, '--from-file', '-'], {
+      input: VALUE,
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await storedValue('DASH')).toBe(VALUE);
+  });
+
+  it('reads a FIFO to its end, byte for byte', async () => {
+    const fifo = path.join(sandbox.dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = execa('sh', ['-c', `printf '%s' "$0" > "$1"`, VALUE, fifo]);
+
+    const run = await runCli(sandbox, ['secret', 'set', 'FIFO', ...ORG, '--from-file', fifo]);
+    await writer;
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await storedValue('FIFO')).toBe(VALUE);
+  });
+
+  it('refuses a FIFO holding more than 512,000 bytes, naming it', async () => {
+    const fifo = path.join(sandbox.dir, 'big-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = execa('sh', ['-c', `head -c 600000 /dev/zero > "$0"`, fifo], { reject: false });
+
+    const run = await runCli(sandbox, ['secret', 'set', 'BIG', ...ORG, '--from-file', fifo]);
+    writer.kill();
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain(`--from-file ${fifo} is over 512000 bytes`);
+    expect(await storedValue('BIG')).toBeUndefined();
+  });
+
+  it('refuses a directory (exit 2)', async () => {
+    const run = await runCli(sandbox, ['secret', 'set', 'DIR', ...ORG, '--from-file', '/tmp']);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--from-file /tmp is a directory');
+  });
+
+  it('exits 130 on ^C at the hidden prompt, storing nothing', async () => {
+    // script gives the CLI a terminal; its stdin is the pipe the test writes keys to.
+    const command = [process.execPath, CLI, 'secret', 'set', 'TTY', ...ORG].join(' ');
+    const child = execa('script', ['-qefc', command, '/dev/null'], {
+      env: { ...sandbox.env, TERM: 'dumb' },
+      extendEnv: false,
+      cwd: REPO_ROOT,
+      reject: false,
+    });
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('input hidden')) resolve();
+      });
+    });
+    child.stdin.write('abc\x03');
+
+    const result = await child;
+
+    expect(result.exitCode).toBe(130);
+    expect(result.stdout).toContain('cancelled');
+    expect(await storedValue('TTY')).toBeUndefined();
+    expect(fs.existsSync(sandbox.env.ONA_BUILD_STORE)).toBe(true);
+  });
+});
