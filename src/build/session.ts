@@ -13,7 +13,7 @@ import { candidateRoots, chooseTempRoot, type TempRoot } from '../materialize/te
 import type { Redactor } from '../redact/index.js';
 import { MAX_SECRET_BYTES, type Secret } from '../secrets/model.js';
 import { describeOverride } from '../secrets/precedence.js';
-import { resolveSecrets, type Principal } from '../secrets/resolve.js';
+import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
 import type { SecretSource } from '../secrets/source.js';
 import { describeScope } from '../secrets/validate.js';
 import type { SignalTrap } from '../signals.js';
@@ -49,6 +49,7 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   }
 
   const resolution = await resolveSecrets(options.source, options.principal, 'build');
+  if (resolution.secrets.length === 0) warnNoSecrets(options.principal, logger);
   registerMasks(options.redactor, resolution.secrets, logger);
   assertWithinLimit(resolution.secrets);
   for (const override of resolution.overrides) logger.info(describeOverride(override));
@@ -58,6 +59,12 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
   if (options.tmpdir !== undefined) recordRoot(rootsList, root.path, logger);
   return { secrets: resolution.secrets, root };
+}
+
+/** Most often a mistyped --org: the build would run, only without the secrets it needs. */
+function warnNoSecrets(principal: Principal, logger: Logger): void {
+  const scopes = scopesFor(principal, 'build').map(describeScope).join(' or ');
+  logger.warn(`no secrets are stored for ${scopes}: check --org and --project`);
 }
 
 /** So that `gc` and later runs sweep what a killed run leaves in a root given explicitly. */

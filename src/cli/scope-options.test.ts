@@ -57,3 +57,13 @@ describe('listedScopes', () => {
     expect(listedScopes(args)).toEqual(expected);
   });
 });
+
+describe('scope names', () => {
+  it.each<ScopeArgs>([{ org: 'a b' }, { org: 'acme', project: 'w/eb' }, { org: 'acme', user: '' }])(
+    'are checked as secret set checks them: %o',
+    (args) => {
+      expect(() => listedScopes(args)).toThrow(/invalid (organization|project|user) name/);
+      expect(() => targetScope(args)).toThrow(/invalid (organization|project|user) name/);
+    },
+  );
+});

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 
 import { UsageError } from '../errors.js';
 import type { Scope } from '../secrets/model.js';
+import { validateScope } from '../secrets/validate.js';
 
 export function scopeOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -33,18 +34,22 @@ export function targetScope(args: ScopeArgs): Scope {
   if (named.length > 1) {
     throw new UsageError('give at most one of --project, --user and --service-account');
   }
-  if (named.length === 0) return { kind: 'organization', org: args.org, owner: args.org };
-  const [kind, owner] = named[0];
-  return { kind, org: args.org, owner: owner! };
+  const [kind, owner] = named[0] ?? ['organization', args.org];
+  const scope: Scope = { kind, org: args.org, owner: owner! };
+  validateScope(scope);
+  return scope;
 }
 
 /** Every scope a listing covers: the organization and each narrower scope named. */
 export function listedScopes(args: ScopeArgs): Scope[] {
   const { org } = args;
   const scopes: Scope[] = [{ kind: 'organization', org, owner: org }];
-  if (args.project) scopes.push({ kind: 'project', org, owner: args.project });
-  if (args.user) scopes.push({ kind: 'user', org, owner: args.user });
-  if (args.serviceAccount)
+  // An option given empty (`--user` with no value) is a mistake, named by validateScope.
+  if (args.project !== undefined) scopes.push({ kind: 'project', org, owner: args.project });
+  if (args.user !== undefined) scopes.push({ kind: 'user', org, owner: args.user });
+  if (args.serviceAccount !== undefined) {
     scopes.push({ kind: 'service-account', org, owner: args.serviceAccount });
+  }
+  for (const scope of scopes) validateScope(scope);
   return scopes;
 }

@@ -42,6 +42,14 @@ describe('scopesFor', () => {
     expect(scopesFor(principal, purpose)).toEqual(expected);
   });
 
+  it.each<[string, Principal, RegExp]>([
+    ['an organization name with a space', { org: 'a b' }, /invalid organization name "a b"/],
+    ['a project name with a slash', { org: 'acme', project: '/' }, /invalid project name "\/"/],
+    ['a user name too long', { org: 'acme', user: 'u'.repeat(128) }, /invalid user name/],
+  ])('refuses %s, as secret set does', (_label, principal, message) => {
+    expect(() => scopesFor(principal, 'environment')).toThrow(message);
+  });
+
   it('refuses an environment for both a user and a service account', () => {
     expect(() =>
       scopesFor({ org: 'acme', user: 'ana', serviceAccount: 'ci' }, 'environment'),

@@ -46,6 +46,32 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).not.toMatch(/^ona-build: error: .*nice_to_have/m);
   });
 
+  it('warns when no secret is stored for the organization or project (a typo)', async () => {
+    const run = await runCli(sandbox, [
+      'build',
+      ...['--org', 'acmee', '--project', 'web'],
+      '--dry-run',
+      'fixtures/bench',
+    ]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'warn: no secrets are stored for organization acmee or project acmee/web: ' +
+        'check --org and --project',
+    );
+  });
+
+  it.each([
+    ['a b', 'web'],
+    ['acme', ''],
+  ])('refuses --org %j --project %j, names no secret can have (exit 3)', async (org, project) => {
+    const args = ['--org', org, '--project', project];
+    const run = await runCli(sandbox, ['build', ...args, '--dry-run', 'fixtures/secrets-read']);
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/error: invalid (organization|project) name/);
+  });
+
   it('stops before building when a required secret is provided by no scope', async () => {
     const watch = new ProcWatch([]).start();
     const run = await runCli(sandbox, buildArgs('preflight-required'));
