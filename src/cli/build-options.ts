@@ -9,40 +9,46 @@ import type { SignalTrap } from '../signals.js';
 import type { CommandContext } from './context.js';
 
 export function buildOptions(yargs: Argv) {
-  return yargs
-    .parserConfiguration({ 'unknown-options-as-args': true })
-    .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
-    .option('project', { type: 'string', demandOption: true, describe: 'Project' })
-    .option('dry-run', {
-      type: 'boolean',
-      describe: 'Print the plan as JSON (secret ids, scopes, files, registries, argv; no values)',
-    })
-    .option('only-referenced', {
-      type: 'boolean',
-      describe: 'Pass only the secrets the Dockerfile mounts',
-    })
-    .option('allow-secret-build-args', {
-      type: 'boolean',
-      describe: 'Build even when a --build-arg carries a secret or looks like a credential',
-    })
-    .option('rebuild-on-secret-change', {
-      type: 'boolean',
-      describe: 'Rebuild stages that mount secrets changed since the last build (else warn)',
-    })
-    .option('scan-leaks', {
-      type: 'string',
-      describe: 'Scan the built image for secret values: warn (the default when given) or fail',
-      coerce: (value: string) => (value === '' || value === 'true' ? 'warn' : value),
-      choices: ['warn', 'fail', 'off'],
-    })
-    .option('tmpdir', {
-      type: 'string',
-      describe: 'Directory for secret files; must be a tmpfs [env ONA_BUILD_TMPDIR]',
-    })
-    .option('allow-disk-secrets', {
-      type: 'boolean',
-      describe: 'Allow secret files on a filesystem that is not tmpfs',
-    });
+  return (
+    yargs
+      .parserConfiguration({ 'unknown-options-as-args': true })
+      .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
+      .option('project', { type: 'string', demandOption: true, describe: 'Project' })
+      .option('dry-run', {
+        type: 'boolean',
+        describe: 'Print the plan as JSON (secret ids, scopes, files, registries, argv; no values)',
+      })
+      .option('only-referenced', {
+        type: 'boolean',
+        describe: 'Pass only the secrets the Dockerfile mounts',
+      })
+      .option('allow-secret-build-args', {
+        type: 'boolean',
+        describe: 'Build even when a --build-arg carries a secret or looks like a credential',
+      })
+      .option('rebuild-on-secret-change', {
+        type: 'boolean',
+        describe: 'Rebuild stages that mount secrets changed since the last build (else warn)',
+      })
+      .option('scan-leaks', {
+        type: 'string',
+        describe: 'Scan the built image for secret values: warn (the default when given) or fail',
+        coerce: (value: string) => (value === '' || value === 'true' ? 'warn' : value),
+        choices: ['warn', 'fail', 'off'],
+      })
+      .option('tmpdir', {
+        type: 'string',
+        describe: 'Directory for secret files; must be a tmpfs [env ONA_BUILD_TMPDIR]',
+      })
+      .option('allow-disk-secrets', {
+        type: 'boolean',
+        describe: 'Allow secret files on a filesystem that is not tmpfs',
+      })
+      // Known only to be refused by name: buildx has no such options, and passed on, the value
+      // would be counted as a second build context.
+      .option('user', { type: 'string', hidden: true })
+      .option('service-account', { type: 'string', hidden: true })
+  );
 }
 
 interface SharedArgs {
@@ -55,6 +61,8 @@ interface SharedArgs {
   readonly tmpdir?: string;
   readonly allowDiskSecrets?: boolean;
   readonly scanLeaks?: string;
+  readonly user?: string;
+  readonly serviceAccount?: string;
 }
 
 export function toBuildOptions(
@@ -64,6 +72,16 @@ export function toBuildOptions(
 ): Omit<BuildOptions, 'passthrough'> {
   // yargs gives an option typed with no value the empty string: no directory is not "any".
   if (args.tmpdir === '') throw new UsageError('--tmpdir needs a directory');
+  for (const [option, value] of [
+    ['--user', args.user],
+    ['--service-account', args.serviceAccount],
+  ] as const) {
+    if (value === undefined) continue;
+    throw new UsageError(
+      `${option}: builds get organization and project secrets only; user and service-account ` +
+        'secrets are for running environments',
+    );
+  }
   return {
     principal: { org: args.org, project: args.project },
     source: context.openSource(),

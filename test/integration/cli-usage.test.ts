@@ -41,6 +41,10 @@ describe('usage errors', () => {
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [['build', '--org', 'acme', '--project', 'web', '--tmpdir', '', '.'], '--tmpdir needs a'],
     [
+      ['build', '--org', 'acme', '--project', 'web', '--user', 'ana', '.'],
+      '--user: builds get organization and project secrets only',
+    ],
+    [
       ['secret', 'set', 'reg', '--org', 'acme', '--registry', 'http://x/../y', '--username', 'u'],
       'give HOST or HOST:PORT, no path',
     ],
