@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 
 import { StoreError } from '../../errors.js';
@@ -20,5 +21,18 @@ describe('toStoreError', () => {
       'the SQLite driver (better-sqlite3) cannot be loaded, often after a Node.js upgrade: ' +
         'reinstall ona-build, or run npm rebuild better-sqlite3 where it is installed',
     );
+  });
+
+  it.each<[string, string]>([
+    [
+      'SQLITE_IOERR_WRITE',
+      'disk I/O error (is the filesystem holding it full, read-only or failing?)',
+    ],
+    ['SQLITE_FULL', 'database or disk is full'],
+  ])('names the store and what SQLite said, for %s', (code, reason) => {
+    const message = code === 'SQLITE_FULL' ? 'database or disk is full' : 'disk I/O error';
+    const reported = toStoreError(new Database.SqliteError(message, code), '/s/store.db');
+
+    expect((reported as StoreError).message).toBe(`cannot use secret store /s/store.db: ${reason}`);
   });
 });

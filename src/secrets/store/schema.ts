@@ -265,9 +265,18 @@ export function toStoreError(error: unknown, file: string): unknown {
     );
   }
 
-  const reason = error instanceof Database.SqliteError ? error.message : errorCode(error);
+  const reason = error instanceof Database.SqliteError ? sqliteReason(error) : errorCode(error);
   if (reason === undefined) return error;
   return new StoreError(`cannot use secret store ${file}: ${reason}`, 'STORE', { cause: error });
+}
+
+/**
+ * SQLite's message, with what usually causes it where SQLite says only "disk I/O error": it
+ * could not write its file or the -wal and -shm files beside it.
+ */
+function sqliteReason(error: InstanceType<typeof Database.SqliteError>): string {
+  if (!error.code.startsWith('SQLITE_IOERR')) return error.message;
+  return `${error.message} (is the filesystem holding it full, read-only or failing?)`;
 }
 
 /** better-sqlite3 loads its native part on first use; a missing or stale build fails there. */
