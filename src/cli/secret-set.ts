@@ -44,6 +44,11 @@ export const handler = withContext<Args>(async (args, context) => {
   if (extra > 0) throw new UsageError(unexpectedArguments(extra));
 
   const scope = targetScope(args);
+  if (args.mount !== undefined && args.registry !== undefined) {
+    throw new UsageError(
+      'give --mount (a file secret) or --registry (a registry secret), not both',
+    );
+  }
   const type = inferType(args);
   const registry = registryTarget(type, args);
   if (args.mount !== undefined && type !== 'file') {

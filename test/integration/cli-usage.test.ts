@@ -26,6 +26,10 @@ describe('usage errors', () => {
     [['secret', 'rm', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
     [['secret', 'set', 'NPM_TOKEN', '--org', 'acme', '--projet', 'web'], 'unknown option --projet'],
     [['secret', 'set', 'X1', '--org', 'acme', '--type', 'bogus'], 'invalid value for --type'],
+    [
+      ['secret', 'set', 'X1', '--org', 'acme', '--mount', '/a', '--registry', 'r.io'],
+      'give --mount (a file secret) or --registry (a registry secret), not both',
+    ],
     [['secret', 'set', 'FOO'], 'Missing required argument: org'],
     [['exec', '--org', 'acme', '--', 'sh', '-c', 'echo ran'], 'Missing required argument: project'],
     [['build', '--project', 'web', '.'], 'Missing required argument: org'],
