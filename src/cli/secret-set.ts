@@ -9,6 +9,7 @@ import {
   isValidRegistryHost,
   normalizeRegistryHost,
 } from '../secrets/registry-host.js';
+import { isStartupVariable } from '../secrets/startup-variables.js';
 import { describeScope } from '../secrets/validate.js';
 import { unexpectedArguments } from './usage-message.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -65,6 +66,12 @@ export const handler = withContext<Args>(async (args, context) => {
     .openSource()
     .put({ name: args.name, type, scope, mount: args.mount, registry, value });
   context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
+  if (type === 'env' && isStartupVariable(args.name)) {
+    context.logger.warn(
+      `${label}: programs read ${args.name} as configuration when they start; every process of ` +
+        'a running environment gets it',
+    );
+  }
   if (value.length === 0) {
     context.logger.warn(
       `${label} is empty (was the input empty?); BuildKit mounts no file for an empty secret`,

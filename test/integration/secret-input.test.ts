@@ -1,4 +1,4 @@
-// Where `secret set` takes a value from: `--from-file -` is stdin, a FIFO (a shell's
+// Where `secret set` takes a value from, and what it warns about: `--from-file -` is stdin, a FIFO (a shell's
 // `--from-file <(vault read ...)`) is read to its end and held to BuildKit's limit, and ^C at
 // the hidden prompt ends the run as SIGINT does (130), storing nothing.
 
@@ -80,6 +80,16 @@ describe('secret set input', () => {
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--from-file /tmp is a directory');
+  });
+
+  it('stores an env secret that programs read at start-up, with a warning', async () => {
+    const run = await runCli(sandbox, ['secret', 'set', 'NODE_OPTIONS', ...ORG], {
+      input: '--max-old-space-size=4096',
+    });
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('programs read NODE_OPTIONS as configuration when they start');
+    expect(await storedValue('NODE_OPTIONS')).toBe('--max-old-space-size=4096');
   });
 
   it('exits 130 on ^C at the hidden prompt, storing nothing', async () => {
