@@ -39,13 +39,19 @@ function place(finding: Finding): string {
       return `the image config (${layer}) at ${finding.field ?? '?'}`;
     case 'metadata':
       return finding.field === undefined ? layer : `${layer} at ${finding.field}`;
+    case 'file': {
+      const field = finding.field === undefined ? '' : ` (${finding.field})`;
+      return `output ${layer} at ${finding.path ?? '?'}${field}`;
+    }
   }
 }
 
 function summary(report: ScanReport): string {
   const { layers, files, bytes } = report.stats;
-  const what = report.image ?? 'the export';
-  const size = `${layers} layers, ${files} files, ${(bytes / 1e6).toFixed(1)} MB`;
+  const what = report.image ?? report.output ?? 'the export';
+  // A build output is one root filesystem: a count of layers would say nothing.
+  const parts = report.output === undefined ? [`${layers} layers`] : [];
+  const size = [...parts, `${files} files`, `${(bytes / 1e6).toFixed(1)} MB`].join(', ');
   const count = report.findings.length;
 
   if (count === 0) return `no leaks found in ${what} (${size})`;

@@ -16,7 +16,7 @@ export interface ContentSearch {
   close(): void;
 }
 
-const SOURCE_ORDER: FindingSource[] = ['layer', 'config', 'metadata'];
+const SOURCE_ORDER: FindingSource[] = ['file', 'layer', 'config', 'metadata'];
 
 export class ScanSession {
   readonly stats = { bytes: 0, layers: 0, files: 0 };

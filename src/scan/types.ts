@@ -15,9 +15,10 @@ export interface ScanSecret {
 /**
  * `layer`: a filesystem layer, `path` is the file in it. `config`: the image config (env, labels,
  * history with build args), `field` is where. `metadata`: any other file of the export
- * (manifests, index, attestations, legacy per-layer JSON).
+ * (manifests, index, attestations, legacy per-layer JSON). `file`: a file of a build output that
+ * is the root filesystem itself (`--output type=local|tar`), `path` is the file in it.
  */
-export type FindingSource = 'layer' | 'config' | 'metadata';
+export type FindingSource = 'layer' | 'config' | 'metadata' | 'file';
 
 export interface Finding {
   readonly secret: string;
@@ -25,9 +26,12 @@ export interface Finding {
   readonly scope: string;
   readonly form: LeakForm;
   readonly source: FindingSource;
-  /** The layer's digest when the export names it, else the file's path in the export. */
+  /**
+   * The layer's digest when the export names it, else the file's path in the export; for a
+   * `file`, the directory or tar file the build wrote.
+   */
   readonly layer: string;
-  /** The file inside the layer, absolute; any secret in the name itself is shown as `***`. */
+  /** The file inside the layer or output, absolute; a secret in the name is shown as `***`. */
   readonly path?: string;
   /** `config.Env[2]`, `history[3].created_by`; for a layer file, `name`, `linkname` or `pax.*`. */
   readonly field?: string;
@@ -54,6 +58,8 @@ export interface ScanStats {
 
 export interface ScanReport {
   readonly image?: string;
+  /** The directory or tar file of a `--output type=local|tar`, when that is what was scanned. */
+  readonly output?: string;
   readonly findings: Finding[];
   readonly skipped: SkippedSecret[];
   readonly unscanned: UnscannedPart[];
