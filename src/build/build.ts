@@ -25,6 +25,7 @@ import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
 import {
   exportsToStdout,
   refuseScanAfterPush,
+  refuseUnscannableOutputs,
   reportStdoutLeak,
   scanBuildResult,
   scanTarget,
@@ -62,6 +63,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   checkLocalContext(info);
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
+  refuseUnscannableOutputs(options.passthrough, options.scanLeaks ?? 'off');
   refuseTtyWithStdin(options.passthrough, readsStdin(info));
   const streamed = maskUserSecrets(info.userSecrets, env, options.redactor, options.logger, {
     readStreams: !options.dryRun,
@@ -126,8 +128,7 @@ async function buildInRunDir(
   const scanMode = options.scanLeaks ?? 'off';
   // An archive on stdout is watched as it passes, instead of scanned afterwards.
   const stdoutVerbatim = exportsToStdout(options.passthrough);
-  const scan =
-    scanMode === 'off' || stdoutVerbatim ? undefined : scanTarget(options.passthrough, dir.path);
+  const scan = scanMode === 'off' ? undefined : scanTarget(options.passthrough, dir.path);
   const flags = [...staleness.flags, ...(scan?.flags ?? [])];
   const passthrough = streamedArgs(options.passthrough, streamed, dir.path);
   const plan = planFor({ ...options, passthrough }, checked, info, builder, dir.path, flags);

@@ -1,7 +1,8 @@
-// `--scan-leaks`: after a build, export what it produced and look for the bytes (and encoded
-// forms) of every secret it received. The image is found through an `--iidfile` ona-build adds
-// to the run directory (or the user's own), or read from the tar an `--output type=docker|oci,
-// dest=FILE` wrote. The scanner is loaded only when asked for: it brings dockerode.
+// `--scan-leaks`: after a build, read what it produced and look for the bytes (and encoded forms)
+// of every secret it received. What is read depends on the outputs (scan-places.ts): the image in
+// the engine, found through an `--iidfile` ona-build adds to the run directory (or the user's
+// own); the tar an `--output type=docker|oci,dest=FILE` wrote; or the files of a `type=local`
+// directory or `type=tar` file. The scanner is loaded only when asked for: it brings dockerode.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,26 +10,42 @@ import path from 'node:path';
 import { LeakFoundError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
-import { parseGoBool } from '../go-bool.js';
+import type * as Scanner from '../scan/index.js';
+import type { ScanReport, ScanSecret } from '../scan/index.js';
 import { flagIsOn } from './buildx-flags.js';
+import { buildOutputs, pushes, writesToStdout } from './build-outputs.js';
+import { scanPlaces, type ScanPlace } from './scan-places.js';
 
 export type ScanMode = 'off' | 'warn' | 'fail';
+
+type WrittenFile = Extract<ScanPlace, { readonly path: string }>;
+
+/** What the build produced, to be scanned once it has finished. */
+export type BuildResult = { readonly kind: 'image'; readonly image: string } | WrittenFile;
 
 export interface ScanTarget {
   /** Extra builder flags that make the build say what it produced. */
   readonly flags: string[];
-  /** Where to find the result after the build. */
-  readonly read: () => { image: string } | { tarFile: string } | undefined;
+  /** Where to find the results after the build; empty when it produced nothing to scan. */
+  readonly read: () => BuildResult[];
+  /** Why an output is not scanned, one line each, for a warning. */
+  readonly unscannable: string[];
 }
 
-/** Decides how the built image will be found, from the user's own flags. */
-export function scanTarget(passthrough: readonly string[], runDir: string): ScanTarget {
-  const output = flagValue(passthrough, ['--output', '-o']);
-  const dest =
-    output && /(?:^|,)type=(?:docker|oci)(?:,|$)/.test(output)
-      ? /(?:^|,)dest=([^,]+)/.exec(output)?.[1]
-      : undefined;
-  if (dest) return { flags: [], read: () => ({ tarFile: path.resolve(dest) }) };
+/**
+ * Decides how the build's results will be found, from the user's own flags; undefined when the
+ * only result is an archive on stdout, which is watched as it passes instead.
+ */
+export function scanTarget(passthrough: readonly string[], runDir: string): ScanTarget | undefined {
+  const places = scanPlaces(passthrough);
+  const kept = places.filter((place) => place.kind !== 'stdout');
+  if (kept.length === 0) return undefined;
+
+  const files = kept.filter((place): place is WrittenFile => 'path' in place);
+  const unscannable = kept.flatMap((place) => (place.kind === 'unscannable' ? [place.reason] : []));
+  if (!kept.some((place) => place.kind === 'engine')) {
+    return { flags: [], read: () => files, unscannable };
+  }
 
   const userIidFile = flagValue(passthrough, ['--iidfile']);
   const iidFile = userIidFile ?? path.join(runDir, 'iid');
@@ -36,15 +53,33 @@ export function scanTarget(passthrough: readonly string[], runDir: string): Scan
     flags: userIidFile ? [] : ['--iidfile', iidFile],
     read: () => {
       const image = readIfPresent(iidFile)?.trim();
-      return image ? { image } : undefined;
+      return image ? [{ kind: 'image', image }, ...files] : files;
     },
+    unscannable,
   };
 }
 
-/** `-o -`, or an output with `dest=-`: the builder writes the result, an archive, to stdout. */
+/**
+ * `--scan-leaks=fail` must not pass a build whose result it could not read: an output it cannot
+ * scan is refused up front, before anything is built, rather than reported as clean.
+ */
+export function refuseUnscannableOutputs(passthrough: readonly string[], mode: ScanMode): void {
+  if (mode !== 'fail') return;
+
+  const place = scanPlaces(passthrough).find((candidate) => candidate.kind === 'unscannable');
+  if (place === undefined) return;
+  throw new UsageError(
+    `--scan-leaks=fail cannot pass this build: ${place.reason}; ` +
+      'use --scan-leaks (warn) to build it with that output left unscanned',
+  );
+}
+
+/**
+ * `-o -`, an output with `dest=-`, or a `tar` or `oci` one without a dest: the builder writes the
+ * result, an archive, to stdout.
+ */
 export function exportsToStdout(passthrough: readonly string[]): boolean {
-  const output = flagValue(passthrough, ['--output', '-o']);
-  return output === '-' || (output?.split(',').includes('dest=-') ?? false);
+  return buildOutputs(passthrough).some(writesToStdout);
 }
 
 /**
@@ -75,14 +110,7 @@ export function refuseScanAfterPush(passthrough: readonly string[], mode: ScanMo
 
 /** `--push`, or an `--output` of type registry or with push=true. */
 export function pushesResult(args: readonly string[]): boolean {
-  if (flagIsOn(args, '--push')) return true;
-
-  const output = flagValue(args, ['--output', '-o']) ?? '';
-  const fields = output.split(',');
-  if (fields.includes('type=registry')) return true;
-  return fields.some(
-    (field) => field.startsWith('push=') && parseGoBool(field.slice('push='.length)) === true,
-  );
+  return flagIsOn(args, '--push') || buildOutputs(args).some(pushes);
 }
 
 export async function scanBuildResult(
@@ -92,33 +120,53 @@ export async function scanBuildResult(
   logger: Logger,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const result = target.read();
-  if (!result) {
-    logger.warn('--scan-leaks: the build produced no image or tar to scan');
+  for (const reason of target.unscannable) logger.warn(`--scan-leaks: ${reason}`);
+  const results = target.read();
+  if (results.length === 0) {
+    if (target.unscannable.length === 0) {
+      logger.warn('--scan-leaks: the build produced no image or files to scan');
+    }
     return;
   }
 
-  const scan = await import('../scan/index.js');
   const scanSecrets = secrets.map((s) => ({
     name: s.name,
     scope: s.scope,
     value: s.value,
     registryUser: s.registry?.username,
   }));
-  const report =
-    'image' in result
-      ? await scan.scanImage({ image: result.image, secrets: scanSecrets, env })
-      : await scan.scanTarStream(fs.createReadStream(result.tarFile), scanSecrets);
-
-  const lines = scan.formatReport(report);
-  for (const line of lines) {
-    if (report.findings.length > 0) logger.warn(line);
-    else logger.info(line);
+  const scan = await import('../scan/index.js');
+  let found = 0;
+  for (const result of results) {
+    const report = await scanResult(scan, result, scanSecrets, env);
+    found += report.findings.length;
+    for (const line of scan.formatReport(report)) {
+      if (report.findings.length > 0) logger.warn(line);
+      else logger.info(line);
+    }
   }
-  if (report.findings.length > 0 && mode === 'fail') {
-    throw new LeakFoundError(
-      `the built image holds secret values (${report.findings.length} found)`,
-    );
+
+  if (found > 0 && mode === 'fail') {
+    const what = results.every(({ kind }) => kind === 'image') ? 'built image' : 'build result';
+    throw new LeakFoundError(`the ${what} holds secret values (${found} found)`);
+  }
+}
+
+async function scanResult(
+  scan: typeof Scanner,
+  result: BuildResult,
+  secrets: readonly ScanSecret[],
+  env: NodeJS.ProcessEnv,
+): Promise<ScanReport> {
+  switch (result.kind) {
+    case 'image':
+      return scan.scanImage({ image: result.image, secrets, env });
+    case 'image-archive':
+      return scan.scanTarStream(fs.createReadStream(result.path), secrets);
+    case 'directory':
+      return scan.scanDirectory(result.path, secrets);
+    case 'filesystem-tar':
+      return scan.scanFilesystemTar(fs.createReadStream(result.path), secrets, result.path);
   }
 }
 
