@@ -32,7 +32,7 @@ export function buildOptions(yargs: Argv) {
       })
       .option('scan-leaks', {
         type: 'string',
-        describe: 'Scan the built image for secret values: warn (the default when given) or fail',
+        describe: 'Scan what the build produced for secrets: warn (the default when given) or fail',
         coerce: (value: string) => (value === '' || value === 'true' ? 'warn' : value),
         choices: ['warn', 'fail', 'off'],
       })
