@@ -94,7 +94,7 @@ export function openDatabase(file: string): Database.Database {
     try {
       // WAL lets readers run during a write; a killed writer leaves only an uncommitted tail that
       // the next open discards. FULL syncs each commit, so a put that returned survives power loss.
-      db.pragma('journal_mode = WAL');
+      enableWal(db);
       db.pragma('synchronous = FULL');
       return db;
     } catch (error) {
@@ -104,6 +104,30 @@ export function openDatabase(file: string): Database.Database {
   } catch (error) {
     throw toStoreError(error, file);
   }
+}
+
+/**
+ * Switching a new file to WAL takes an exclusive lock, which SQLite refuses at once (SQLITE_BUSY,
+ * without waiting out the busy timeout) while another process is opening the same new store. So
+ * it is retried until that timeout. The mode is kept in the file: once one process has switched
+ * it, the others find it set.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+      if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal') return;
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+    if (Date.now() > deadline) throw new Database.SqliteError('database is locked', 'SQLITE_BUSY');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
 }
 
 /** SQLite says only "unable to open database file" of a directory. */
@@ -182,33 +206,41 @@ export function migrate(db: Database.Database, file: string): void {
   const latest = MIGRATIONS.length;
   const version = () => db.pragma('user_version', { simple: true }) as number;
 
-  const current = version();
-  if (current > latest) {
-    throw new StoreError(
-      `secret store ${file} has schema version ${current}; this ona-build reads up to ` +
-        `version ${latest}, upgrade ona-build`,
-      'STORE_VERSION',
-    );
-  }
+  const check = (): number => {
+    const current = version();
+    if (current > latest) {
+      throw new StoreError(
+        `secret store ${file} has schema version ${current}; this ona-build reads up to ` +
+          `version ${latest}, upgrade ona-build`,
+        'STORE_VERSION',
+      );
+    }
 
-  // A database at version 0 that already has tables belongs to another program: adding ours to
-  // it would mix secrets into someone else's file.
-  if (current === 0 && hasForeignTables(db)) {
-    throw new StoreError(
-      `${file} is a SQLite database of another program, not an ona-build store; ` +
-        'choose another --store path',
-      'STORE_FOREIGN',
-    );
-  }
+    // A database at version 0 that already has tables belongs to another program: adding ours
+    // to it would mix secrets into someone else's file.
+    if (current === 0 && hasForeignTables(db)) {
+      throw new StoreError(
+        `${file} is a SQLite database of another program, not an ona-build store; ` +
+          'choose another --store path',
+        'STORE_FOREIGN',
+      );
+    }
+    return current;
+  };
 
-  // Re-read the version under the write lock: another process may have migrated meanwhile.
+  // Both reads in one snapshot: a migration another process commits between them would otherwise
+  // look like a foreign database (tables, but version 0).
+  const current = db.transaction(check)();
+  if (current === latest) return;
+
+  // Checked again under the write lock: another process may have migrated meanwhile.
   const apply = db.transaction(() => {
-    for (let step = version(); step < latest; step++) {
+    for (let step = check(); step < latest; step++) {
       db.exec(MIGRATIONS[step]);
       db.pragma(`user_version = ${step + 1}`);
     }
   });
-  if (current < latest) apply.immediate();
+  apply.immediate();
 }
 
 function hasForeignTables(db: Database.Database): boolean {
