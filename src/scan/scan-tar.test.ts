@@ -12,9 +12,9 @@ import {
   sha256,
   type TarFile,
 } from './__fixtures__/exports.js';
-import { secretForms } from './needles.js';
 import { scanTarStream } from './scan-tar.js';
-import type { ScanReport, ScanSecret } from './types.js';
+import type { ScanSecret } from './types.js';
+import { expectNoValues } from './__fixtures__/no-values.js';
 
 const PROJECT: Scope = { kind: 'project', org: 'acme', owner: 'web' };
 const ORG: Scope = { kind: 'organization', org: 'acme', owner: 'acme' };
@@ -32,17 +32,6 @@ async function scanArchive(files: TarFile[], config?: Record<string, unknown>) {
   const layer = await makeTar(files);
   const archive = await dockerArchive({ layers: [layer], config });
   return { layer, report: await scanTarStream(chunked(archive), SECRETS) };
-}
-
-/** The report as JSON must hold no value, nor any encoded form of one. */
-function expectNoValues(report: ScanReport): void {
-  const json = Buffer.from(JSON.stringify(report));
-
-  for (const secret of SECRETS) {
-    for (const { bytes } of secretForms(secret.value, secret.registryUser)) {
-      expect(json.includes(bytes), `a form of ${secret.name} in the report`).toBe(false);
-    }
-  }
 }
 
 describe('scanTarStream', () => {
@@ -71,7 +60,7 @@ describe('scanTarStream', () => {
         path: '/app.env',
       },
     ]);
-    expectNoValues(report);
+    expectNoValues(report, SECRETS);
   });
 
   it('reports encoded copies by form: base64, docker auth, URL, hex', async () => {
@@ -89,7 +78,7 @@ describe('scanTarStream', () => {
       ['db_pass', 'url', '/etc/db.url'],
       ['api_key', 'hex', '/dump.hex'],
     ]);
-    expectNoValues(report);
+    expectNoValues(report, SECRETS);
   });
 
   it('does not report empty mount stubs or whiteouts, but does report a deleted copy', async () => {
@@ -123,7 +112,7 @@ describe('scanTarStream', () => {
       ['db_password', 'config.Labels["org.example.pw"]'],
       ['db_password', 'history[1].created_by'],
     ]);
-    expectNoValues(report);
+    expectNoValues(report, SECRETS);
   });
 
   it('shows a secret in a file name or JSON member name as ***', async () => {
@@ -140,7 +129,7 @@ describe('scanTarStream', () => {
       ['/link', 'linkname'],
       [undefined, 'config.Labels["***"] (name)'],
     ]);
-    expectNoValues(report);
+    expectNoValues(report, SECRETS);
   });
 
   it('walks gzip layers of an OCI layout, named by blob digest', async () => {
