@@ -138,7 +138,9 @@ async function buildInRunDir(
   if (signals.signal) return exitCodeFor(signals.signal);
 
   const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };
-  const variables = secretVariables(info.userSecrets, env);
+  // Variables that carry a secret on purpose: the user's own --secret ones, and bare build
+  // arguments let through by --allow-secret-build-args.
+  const variables = [...secretVariables(info.userSecrets, env), ...checked.allowedVariables];
   const childEnv = builderEnv(env, overrides, [...checked.fromEnv, ...variables]);
   const stdin = readsStdin(info);
   const script =

@@ -26,6 +26,7 @@ const checked: Preflight = {
   dockerfile: '/w/Dockerfile',
   secrets: [],
   fromEnv: [],
+  allowedVariables: [],
   aliases: [],
   stagesMounting: () => undefined,
 };

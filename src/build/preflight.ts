@@ -14,6 +14,7 @@ import {
   checkSecretMounts,
   describeBuildArgProblem,
   describeMissing,
+  type BuildArgProblem,
   type DockerfileAnalysis,
   type SecretCheck,
 } from '../dockerfile/index.js';
@@ -47,6 +48,11 @@ export interface Preflight {
   readonly secrets: Secret[];
   /** Variables the user's options read from the environment; the builder gets them. */
   readonly fromEnv: string[];
+  /**
+   * Those of `fromEnv` that hold a secret's value, let through by --allow-secret-build-args: the
+   * builder's environment carries them on purpose.
+   */
+  readonly allowedVariables: string[];
   /** Extra ids that answer to a file secret's file name. */
   readonly aliases: { readonly id: string; readonly secretName: string }[];
   /** Where the Dockerfile mounts each secret, for failure hints. */
@@ -66,12 +72,13 @@ export function preflight(options: PreflightOptions): Preflight {
       secrets: [...options.secrets],
       aliases: [],
       fromEnv: readBuildArgs(options.passthrough).fromEnv,
+      allowedVariables: [],
       stagesMounting: () => undefined,
     };
   }
 
   const { buildArgs, fromEnv, target } = readBuildArgs(options.passthrough);
-  checkArgs({ ...buildArgs, ...valuesFromEnv(fromEnv, options.env) }, options);
+  const allowedVariables = checkArgs(buildArgs, valuesFromEnv(fromEnv, options.env), options);
   rejectSecretsInOptions(options);
   const analysis = analyzeDockerfile(text, { buildArgs, target });
   refuseMissingTarget(analysis, dockerfile!);
@@ -94,6 +101,7 @@ export function preflight(options: PreflightOptions): Preflight {
     analysis,
     check,
     fromEnv,
+    allowedVariables,
     secrets: selectSecrets(options, analysis, check),
     aliases: check.aliases,
     mountTargets: new Map(
@@ -125,23 +133,47 @@ function valuesFromEnv(names: readonly string[], env: NodeJS.ProcessEnv): Record
   return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
-function checkArgs(buildArgs: Record<string, string>, options: PreflightOptions): void {
+/**
+ * Build arguments that carry a secret or look like one. `--allow-secret-build-args` lets them
+ * through with a warning, except a value typed on the command line (`--build-arg A=value`): argv
+ * is readable by every process, so a secret's value there is always refused. Returns the
+ * variables of bare `--build-arg NAME` let through with a secret's value.
+ */
+function checkArgs(
+  inline: Record<string, string>,
+  fromEnv: Record<string, string>,
+  options: PreflightOptions,
+): string[] {
   const secrets = options.secrets.map((s) => ({
     name: s.name,
     value: s.value,
     scopeLabel: describeScope(s.scope),
   }));
-  const problems = checkBuildArgs(buildArgs, secrets).map(describeBuildArgProblem);
-  if (problems.length === 0) return;
-
-  if (options.allowSecretBuildArgs) {
-    for (const problem of problems) options.logger.warn(problem);
-    return;
+  const inArgv = checkBuildArgs(inline, secrets).filter(carriesSecret);
+  if (inArgv.length > 0) {
+    throw new SecretError(
+      `${inArgv.map(describeBuildArgProblem).join('\n')}\n(a value on the command line is ` +
+        'seen by every process on the machine, so no option lets it through)',
+      'SECRET_BUILD_ARG',
+    );
   }
-  throw new SecretError(
-    `${problems.join('\n')}\n(--allow-secret-build-args builds anyway)`,
-    'SECRET_BUILD_ARG',
-  );
+
+  const problems = checkBuildArgs({ ...inline, ...fromEnv }, secrets);
+  if (problems.length === 0) return [];
+  const described = problems.map(describeBuildArgProblem);
+  if (!options.allowSecretBuildArgs) {
+    throw new SecretError(
+      `${described.join('\n')}\n(--allow-secret-build-args builds anyway)`,
+      'SECRET_BUILD_ARG',
+    );
+  }
+
+  for (const problem of described) options.logger.warn(problem);
+  return problems.filter(carriesSecret).map(({ arg }) => arg);
+}
+
+function carriesSecret(problem: BuildArgProblem): boolean {
+  return problem.reason !== 'credential-name';
 }
 
 function reportCheck(check: SecretCheck, options: PreflightOptions): void {

@@ -229,6 +229,36 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).toContain('version=[1.2.3]');
   });
 
+  it('refuses a secret typed as a --build-arg value, even when allowed', async () => {
+    const args = ['--allow-secret-build-args', '--build-arg', 'VERSION=npm_fake_123456'];
+    const run = await runCli(sandbox, buildArgs('preflight-envarg', ...args));
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('build argument VERSION equals the value of secret');
+    expect(run.stderr).toContain('no option lets it through');
+    expect(run.stderr).not.toContain('builds anyway');
+    expect(run.stderr).not.toContain('npm_fake_123456');
+  });
+
+  it.each([
+    [[], 3, ''],
+    [['--allow-secret-build-args'], 0, 'version=[***]'],
+  ])(
+    'refuses a bare --build-arg whose variable holds a secret, unless allowed (%j)',
+    async (allow, exitCode, output) => {
+      const args = [...allow, '--build-arg', 'VERSION'];
+      const run = await runCli(sandbox, buildArgs('preflight-envarg', ...args), {
+        env: { VERSION: 'npm_fake_123456' },
+      });
+
+      expect(run.exitCode, run.stderr).toBe(exitCode);
+      expect(run.stderr).toContain('build argument VERSION equals the value of secret');
+      expect(run.stderr).not.toContain('this is a bug');
+      expect(run.stderr).not.toContain('npm_fake_123456');
+      expect(run.stderr).toContain(output);
+    },
+  );
+
   it('refuses an option that carries a stored secret, as a user error (exit 3)', async () => {
     const encoded = Buffer.from('npm_fake_123456').toString('base64');
     const run = await runCli(sandbox, buildArgs('preflight-envarg', '--label', `x=${encoded}`));
