@@ -169,10 +169,10 @@ async function buildInRunDir(
   if (result.signal) return exitCodeFor(result.signal);
   if (result.exitCode !== 0) {
     for (const hint of diagnoseFailure(result.stderrTail, plan)) logger.error(hint);
-    throw new BuildFailedError(
-      `the build failed (builder exit code ${result.exitCode})`,
-      result.exitCode,
-    );
+    const how = result.killedBy
+      ? `the builder was killed by ${result.killedBy}`
+      : `builder exit code ${result.exitCode}`;
+    throw new BuildFailedError(`the build failed (${how})`, result.exitCode);
   }
   staleness.commit();
   if (result.stdoutSecret) reportStdoutLeak(scanMode, logger);

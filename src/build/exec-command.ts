@@ -58,7 +58,10 @@ export async function runExec(options: ExecOptions): Promise<number> {
     });
 
     if (result.spawnError) return reportSpawnError(options, result.spawnError);
-    return result.signal ? exitCodeFor(result.signal) : result.exitCode;
+    if (result.signal) return exitCodeFor(result.signal);
+    // A shell says so too (`Terminated`, `Segmentation fault`): the exit code alone hides it.
+    if (result.killedBy) logger.warn(`the command was killed by ${result.killedBy}`);
+    return result.exitCode;
   });
 }
 

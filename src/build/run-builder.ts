@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { spawnChecked } from '../exec.js';
 import type { Logger } from '../log.js';
 import { redactWritable, watchWritable, type Redactor } from '../redact/index.js';
-import { forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals.js';
+import { exitCodeFor, forwardedSignal, type SignalTrap, type TrappedSignal } from '../signals.js';
 import { OutputTail } from './output-tail.js';
 
 const OUTPUT_GRACE_MS = 5_000;
@@ -52,6 +52,11 @@ export interface RunBuilderResult {
   /** The last part of the builder's redacted stderr, to explain a failure. */
   readonly stderrTail: string;
   readonly signal?: TrappedSignal;
+  /**
+   * The signal the builder itself died of, when it was not one passed on from us; `exitCode` is
+   * then 128 + its number, as a shell reports it.
+   */
+  readonly killedBy?: NodeJS.Signals;
   /** With stdoutVerbatim: a secret value went through to stdout. */
   readonly stdoutSecret?: boolean;
   /** Set when the builder could not be started at all. */
@@ -152,10 +157,12 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     if (result.failed && result.exitCode === undefined && !result.signal) {
       return { exitCode: 1, stderrTail: tail.text(), spawnError: result.cause as Error };
     }
+    const killedBy = options.signals.signal === undefined ? result.signal : undefined;
     return {
-      exitCode: result.exitCode ?? 1,
+      exitCode: result.exitCode ?? (killedBy ? exitCodeFor(killedBy) : 1),
       stderrTail: tail.text(),
       signal: options.signals.signal,
+      killedBy,
       stdoutSecret: watched?.sawSecret(),
     };
   } finally {

@@ -70,6 +70,23 @@ describe.runIf(requireEngine())('builder detection', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('says the builder was killed by a signal, exiting 128 + its number', async () => {
+    const docker = path.join(sandbox.dir, 'docker-killed');
+    fs.writeFileSync(
+      docker,
+      `#!/bin/sh\nif [ "$2" = build ]; then kill -KILL $$; fi\nexec docker "$@"\n`,
+      { mode: 0o755 },
+    );
+
+    const run = await runCli(sandbox, buildArgs('private-base'), {
+      env: { ONA_BUILD_DOCKER: docker },
+    });
+
+    expect(run.exitCode).toBe(137);
+    expect(run.stderr).toContain('the build failed (the builder was killed by SIGKILL)');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it('says the docker client is missing when ONA_BUILD_DOCKER names nothing', async () => {
     const run = await runCli(sandbox, buildArgs('private-base'), {
       env: { ONA_BUILD_DOCKER: '/nonexistent/docker' },

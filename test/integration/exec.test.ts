@@ -93,6 +93,14 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('exits 128 + the signal, and says so, when the command is killed by one', async () => {
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'sh', '-c', 'kill -TERM $$']);
+
+    expect(result.exitCode).toBe(143);
+    expect(result.stderr).toContain('the command was killed by SIGTERM');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it('exits 127 like a shell when the command does not exist, leaving nothing', async () => {
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', '/nonexistent/command']);
 
