@@ -96,6 +96,30 @@ describe('shimScript', () => {
     );
   });
 
+  it.each([
+    [['buildx', 'build', '-o', '-', '.']],
+    [['buildx', 'build', '--output=-', '.']],
+    [['build', '-o-', '.']],
+    [['buildx', 'build', '--output', 'type=tar,dest=-', '.']],
+    [['buildx', 'build', '-o', 'type=oci', '.']],
+    [['buildx', 'build', '-otype=tar', '.']],
+  ])('refuses an archive on stdout in %j, which masking would corrupt', (args) => {
+    const result = refused(args);
+
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('ona-build exec: a build result written to stdout (-o -)');
+  });
+
+  it.each([
+    [['buildx', 'build', '-o', 'type=tar,dest=out.tar', '.']],
+    [['buildx', 'build', '--output', 'type=local,dest=out', '.']],
+    [['buildx', 'build', '-o', 'out', '.']],
+    [['run', '-o', '-', 'img']],
+  ])('lets %j write its result to a file, or run unchanged', (args) => {
+    expect(refused(args).status).toBe(0);
+  });
+
   it('refuses rawjson progress from BUILDKIT_PROGRESS for builds only', () => {
     expect(refused(['build', '.'], { BUILDKIT_PROGRESS: 'rawjson' }).status).toBe(2);
     expect(refused(['ps'], { BUILDKIT_PROGRESS: 'rawjson' })).toMatchObject({

@@ -4,8 +4,16 @@
 // flags right after the subcommand; every other docker command reaches the real client as it is.
 // The flags hold ids and file paths only; values stay in the files. A build asking for rawjson
 // progress is refused (exit 2), as `ona-build build` refuses it: that output cannot be redacted.
+// So is a build writing its result, an archive, to stdout (`-o -`, `dest=-`, `type=tar` without a
+// dest): the command's stdout is masked, and a masked archive is a corrupt one. `ona-build build`
+// passes such an archive byte for byte, watching it for secrets instead.
 
 import { RAWJSON_REFUSED } from '../build/progress.js';
+
+const ARCHIVE_REFUSED =
+  'a build result written to stdout (-o -) would be masked like all output, which corrupts ' +
+  'the archive: write it to a file (-o type=tar,dest=FILE), or run ona-build build -o -, ' +
+  'which passes it unchanged';
 
 /** Quotes a string for sh: single quotes, with embedded single quotes closed and escaped. */
 export function shQuote(text: string): string {
@@ -25,8 +33,16 @@ export function shimScript(options: ShimOptions): string {
 # Written by ona-build exec for this run only; removed when the command exits.
 real=${shQuote(options.realDocker)}
 refuse() {
-  printf 'ona-build exec: %s\\n' ${shQuote(RAWJSON_REFUSED)} >&2
+  printf 'ona-build exec: %s\\n' "$1" >&2
   exit 2
+}
+rawjson() { refuse ${shQuote(RAWJSON_REFUSED)}; }
+output() {
+  case ",$1," in
+    ,-,|*,dest=-,*) refuse ${shQuote(ARCHIVE_REFUSED)} ;;
+    *,dest=*) ;;
+    *,type=tar,*|*,type=oci,*) refuse ${shQuote(ARCHIVE_REFUSED)} ;;
+  esac
 }
 state=global
 build=no
@@ -35,7 +51,9 @@ for arg do
   shift
   set -- "$@" "$arg"
   if [ $build = yes ]; then
-    case $previous:$arg in --progress:rawjson|*:--progress=rawjson) refuse ;; esac
+    case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
+    case $previous in -o|--output) output "$arg" ;; esac
+    case $arg in --output=*) output "\${arg#--output=}" ;; -o?*) output "\${arg#-o}" ;; esac
     previous=$arg
   fi
   case $state in
@@ -58,7 +76,7 @@ for arg do
     *) state=done ;;
   esac
 done
-if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then refuse; fi
+if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then rawjson; fi
 exec "$real" "$@"
 `;
 }

@@ -133,6 +133,16 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('refuses a build by the command writing an archive to stdout', async () => {
+    const build = ['docker', 'buildx', 'build', '-o', '-', 'fixtures/secrets-read'];
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('masked like all output, which corrupts the archive');
+    expect(result.stdout).toBe('');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it("drops a caller's variable that holds a stored secret's value", async () => {
     const result = await runCli(
       sandbox,
