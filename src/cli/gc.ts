@@ -1,6 +1,10 @@
 // `ona-build gc`: removes run directories left by runs that were killed before cleaning up.
 
+import fs from 'node:fs';
+
 import type { Argv } from 'yargs';
+
+import { UsageError } from '../errors.js';
 
 import { knownRoots, knownRootsFile } from '../materialize/known-roots.js';
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
@@ -16,7 +20,7 @@ export function builder(yargs: Argv) {
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const roots = candidateRoots({ env: context.env, allowDisk: true });
-  if (args.tmpdir) roots.push(args.tmpdir);
+  if (args.tmpdir !== undefined) roots.push(existingDirectory(args.tmpdir));
   if (context.env.ONA_BUILD_TMPDIR) roots.push(context.env.ONA_BUILD_TMPDIR);
   // The explicit roots earlier runs used, wherever their stores are.
   roots.push(...knownRoots(knownRootsFile(context.env)));
@@ -26,3 +30,12 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   context.logger.info(`removed ${removed.length}, kept ${kept.length} in use`);
   return Promise.resolve();
 });
+
+/** A mistyped --tmpdir would otherwise sweep nothing and say all is well. */
+function existingDirectory(dir: string): string {
+  if (dir === '') throw new UsageError('--tmpdir needs a directory');
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--tmpdir ${dir} is not a directory`);
+  }
+  return dir;
+}

@@ -43,6 +43,7 @@ describe('usage errors', () => {
     [['secret', 'frob'], 'unknown secret command (not repeated here): name one of set, list'],
     [['biuld', '--org', 'acme', '.'], 'unknown command (not repeated here): name one of secret'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
+    [['gc', '--tmpdir', '/nonexistent/dir'], '--tmpdir /nonexistent/dir is not a directory'],
     [['build', '--org', 'acme', '--project', 'web', '--tmpdir', '', '.'], '--tmpdir needs a'],
     [
       ['build', '--org', 'acme', '--project', 'web', '--user', 'ana', '.'],
