@@ -3,7 +3,13 @@
 import type { Argv } from 'yargs';
 
 import { UsageError } from '../errors.js';
-import { SECRET_TYPES, type RegistryTarget, type SecretType } from '../secrets/model.js';
+import {
+  SECRET_TYPES,
+  type RegistryTarget,
+  type SecretMeta,
+  type SecretType,
+} from '../secrets/model.js';
+import { compareNames, mountKey } from '../secrets/precedence.js';
 import {
   DOCKER_HUB_KEY,
   isValidRegistryHost,
@@ -12,6 +18,7 @@ import {
 import { isStartupVariable } from '../secrets/startup-variables.js';
 import { describeScope } from '../secrets/validate.js';
 import { unexpectedArguments } from './usage-message.js';
+import type { CommandContext } from './context.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { readSecretValue } from './read-value.js';
 import { scopeOptions, targetScope } from './scope-options.js';
@@ -62,10 +69,11 @@ export const handler = withContext<Args>(async (args, context) => {
     { id: args.name, value, registryUser: registry?.username },
   ]);
 
-  await context
-    .openSource()
-    .put({ name: args.name, type, scope, mount: args.mount, registry, value });
+  const source = context.openSource();
+  const stored = { name: args.name, type, scope, mount: args.mount, registry };
+  await source.put({ ...stored, value });
   context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
+  warnSameMount(stored, await source.list([scope]), label, context);
   if (type === 'env' && isStartupVariable(args.name)) {
     context.logger.warn(
       `${label}: programs read ${args.name} as configuration when they start; every process of ` +
@@ -80,6 +88,30 @@ export const handler = withContext<Args>(async (args, context) => {
     context.logger.warn(`${label} is too short to be masked in build output; use a longer value`);
   }
 });
+
+/**
+ * Two secrets of one scope with one target (file path or registry host) cannot both apply: the
+ * name that sorts first wins, as precedence.ts decides. Said now, not only at the next build.
+ */
+function warnSameMount(
+  stored: SecretMeta,
+  inScope: readonly SecretMeta[],
+  label: string,
+  context: CommandContext,
+): void {
+  const key = mountKey(stored);
+  if (key === undefined) return;
+
+  const others = inScope.filter((meta) => meta.name !== stored.name && mountKey(meta) === key);
+  if (others.length === 0) return;
+  const first = [stored, ...others].sort(compareNames)[0].name;
+  const [what, target] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  const rivals = others.map(({ name }) => name).join(', ');
+  context.logger.warn(
+    `${label} targets the same ${what} (${target}) as ${rivals} in that scope: only ` +
+      `${first}, the name that sorts first, is used`,
+  );
+}
 
 function inferType(args: Args): SecretType {
   if (args.type) return args.type;

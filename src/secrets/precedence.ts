@@ -58,7 +58,8 @@ export function resolvePrecedence<T extends SecretMeta>(candidates: readonly T[]
   return { secrets: survivors, overrides };
 }
 
-function compareNames(a: SecretMeta, b: SecretMeta): number {
+/** Byte order of names: how ties between secrets of one rank are broken. */
+export function compareNames(a: Pick<SecretMeta, 'name'>, b: Pick<SecretMeta, 'name'>): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
-// Where `secret set` takes a value from, and what it warns about: `--from-file -` is stdin, a FIFO (a shell's
-// `--from-file <(vault read ...)`) is read to its end and held to BuildKit's limit, and ^C at
-// the hidden prompt ends the run as SIGINT does (130), storing nothing.
+// Where `secret set` takes a value from, and what it warns about. `--from-file -` is stdin, a
+// FIFO (a shell's `--from-file <(vault read ...)`) is read to its end and held to BuildKit's
+// limit, and ^C at the hidden prompt ends the run as SIGINT does (130), storing nothing. Names
+// that programs read at start-up, and a second secret on one file path, are warned about.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,6 +91,22 @@ describe('secret set input', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain('programs read NODE_OPTIONS as configuration when they start');
     expect(await storedValue('NODE_OPTIONS')).toBe('--max-old-space-size=4096');
+  });
+
+  it('warns when a secret takes the file path of another in its scope', async () => {
+    const first = await runCli(sandbox, ['secret', 'set', 'cfg_b', ...ORG, '--mount', '/etc/x'], {
+      input: 'config-value-one',
+    });
+    const second = await runCli(sandbox, ['secret', 'set', 'cfg_a', ...ORG, '--mount', '/etc/x'], {
+      input: 'config-value-two',
+    });
+
+    expect(first.stderr).not.toContain('targets the same');
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toContain(
+      'secret cfg_a (organization acme) targets the same file (/etc/x) as cfg_b in that scope: ' +
+        'only cfg_a, the name that sorts first, is used',
+    );
   });
 
   it('exits 130 on ^C at the hidden prompt, storing nothing', async () => {
