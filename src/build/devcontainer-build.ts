@@ -29,7 +29,17 @@ export async function runDevcontainerBuild(options: DevcontainerBuildOptions): P
   if (plan.kind === 'unsupported') throw new OnaBuildError(plan.message, 'UNSUPPORTED', 2);
 
   for (const warning of plan.warnings) options.logger.warn(`${plan.configFile}: ${warning}`);
-  if (plan.kind === 'image') return pullImage(plan, options);
+  if (plan.kind === 'image') {
+    // Counted, not shown: the options are the user's text, which a value may have strayed into.
+    const ignored = options.buildxArgs.length;
+    if (ignored > 0) {
+      options.logger.warn(
+        `${plan.configFile} names an image, which is pulled, not built: the ${ignored} buildx ` +
+          'option argument(s) given do not apply (tag it with docker tag after the pull)',
+      );
+    }
+    return pullImage(plan, options);
+  }
 
   // toBuildxArgs puts the context last; command-line options go just before it.
   const args = toBuildxArgs(plan);

@@ -57,9 +57,10 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
 
   it('only says what it would pull for an image configuration with --dry-run', async () => {
     const args = ['--workspace-folder', 'fixtures/devcontainer-build/image', '--dry-run'];
-    const run = await runCli(sandbox, ['devcontainer', 'build', ...PROJECT, ...args]);
+    const run = await runCli(sandbox, ['devcontainer', 'build', ...PROJECT, ...args, '-t', 'x']);
 
     expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('names an image, which is pulled, not built: the 2 buildx');
     expect(JSON.parse(run.stdout)).toMatchObject({
       image: 'localhost:5000/private/base:1',
       registry: 'localhost:5000',
