@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { safeUsageMessage } from './usage-message.js';
 
 describe('safeUsageMessage', () => {
+  it('says to put -- before the command of exec, whose options it took as its own', () => {
+    const argv = ['exec', '--org', 'a', '--project', 'p', 'sh', '-c', 'echo hi'];
+
+    expect(safeUsageMessage('Unknown arguments: c, sh, echo hi', argv)).toBe(
+      'unknown option --c; 2 unexpected arguments (not repeated here: secret values are read ' +
+        'from stdin or --from-file, never from the command line); put -- before the command to run',
+    );
+  });
+
   it('repeats a mistyped flag', () => {
     const argv = ['secret', 'rm', 'X', '--org', 'a', '--projet', 'web'];
     expect(safeUsageMessage('Unknown argument: projet', argv)).toBe('unknown option --projet');

@@ -44,6 +44,8 @@ export function safeUsageMessage(message: string, argv: readonly string[]): stri
   if (flags.length > 0)
     parts.push(`unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`);
   if (words > 0) parts.push(unexpectedArguments(words));
+  // `exec --org a --project b sh -c x` reads -c as exec's own option.
+  if (argv.includes('exec') && !argv.includes('--')) parts.push('put -- before the command to run');
   return parts.join('; ');
 }
 
