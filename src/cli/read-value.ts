@@ -66,8 +66,9 @@ async function readHiddenLine(
   stdin: NodeJS.ReadStream,
   prompt: NodeJS.WritableStream,
 ): Promise<Buffer> {
-  prompt.write('Value (input hidden, Enter to finish): ');
+  // Raw mode first: keys typed as soon as the prompt shows must not be echoed.
   stdin.setRawMode(true);
+  prompt.write('Value (input hidden, Enter to finish): ');
   const bytes: number[] = [];
 
   try {
