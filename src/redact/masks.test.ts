@@ -38,6 +38,13 @@ describe('buildMasks', () => {
     expect(buildMasks([source('none', ''), source('blank', ' \n')]).skipped).toEqual([]);
   });
 
+  it('keeps no mask made only of line breaks: the output keeps them as they are', () => {
+    const set = buildMasks([source('breaks', '\r\n\r\n\n\n'), source('ended', 'value-1\n\n')]);
+
+    expect(texts(set.masks).filter((mask) => /^[\r\n]*$/.test(mask))).toEqual([]);
+    expect(texts(set.masks)).toContain('value-1\n\n');
+  });
+
   it('returns masks deduplicated and longest first', () => {
     const { masks } = buildMasks([source('a', 'secret-one'), source('b', 'secret-one')]);
 

@@ -73,8 +73,8 @@ export function buildMasks(secrets: readonly MaskSource[], options: MaskOptions 
     }
     if (secret.value.length < minLength) continue;
     collectSecret(masks, secret);
-    // Trimmed: a tail ending in the value's final line break would mask that break too, where
-    // the value's last line is printed as a line (which its line mask covers).
+    // Trimmed, so that copies of the value's end with and without its final line break (one
+    // printed through `$(...)`) both hold it.
     tails.add(trimAsciiSpace(secret.value), minLength);
   }
   return { masks: masks.sorted(), tails: tails.list(), skipped };
@@ -163,8 +163,10 @@ function addBase64Forms(masks: MaskCollector, value: Buffer): void {
 }
 
 /**
- * Collects masks once each; short ones are dropped here so every builder can stay simple. Masks
- * are kept as their bytes read as latin1, and become Buffers only once, when sorted.
+ * Collects masks once each; short ones are dropped here so every builder can stay simple, and so
+ * are ones made only of line breaks, which the output keeps as they are (render.ts): such a mask
+ * would hide nothing. Masks are kept as their bytes read as latin1, and become Buffers only once,
+ * when sorted.
  */
 class MaskCollector {
   readonly minLength: number;
@@ -177,7 +179,7 @@ class MaskCollector {
   add(mask: Buffer | string): void {
     // Most forms are ASCII strings, which are their own key.
     const key = typeof mask === 'string' && isAscii(mask) ? mask : latin1Key(mask);
-    if (key.length >= this.minLength) this.#keys.add(key);
+    if (key.length >= this.minLength && !LINE_BREAKS_ONLY.test(key)) this.#keys.add(key);
   }
 
   addAll(masks: Iterable<Buffer | string>): void {
@@ -203,6 +205,7 @@ class MaskCollector {
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
+const LINE_BREAKS_ONLY = /^[\r\n]*$/;
 
 function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
