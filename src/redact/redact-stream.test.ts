@@ -88,6 +88,40 @@ describe('createRedactStream', () => {
     }
   });
 
+  it.each([
+    ['ends in \\n', 'nl_terminated_value_31337\n', '***\n'],
+    ['ends in \\r\\n', 'nl_terminated_value_31337\r\n', '***\r\n'],
+    ['starts and ends with \\n', '\nnl_wrapped_value_31337\n', '\n***\n'],
+    [
+      'has three lines',
+      'line-one-of-three\nline-two-of-three\r\nline-three\n',
+      '***\n***\r\n***\n',
+    ],
+  ])(
+    'keeps the line breaks of a value that %s, cut anywhere into two or three chunks',
+    async (_name, secret, masked) => {
+      const redactor = redactorFor(source('secret', secret));
+      const text = `#6 0.061 ${secret}#6 0.061 after-line\n`;
+
+      for (const pieces of cuts(text)) {
+        const output = (await streamThrough(redactor, pieces)).toString();
+        expect(output, `cut ${pieces.map((piece) => piece.length).join('+')}`).toBe(
+          `#6 0.061 ${masked}#6 0.061 after-line\n`,
+        );
+      }
+    },
+  );
+
+  it('holds a value back until its line break arrives, then writes the break after ***', async () => {
+    const stream = createRedactStream(redactorFor(source('nlv', 'nl_terminated_value_31337\n')));
+
+    expect(await writeAndCollect(stream, '#6 0.061 nl_terminated_value_31337')).toBe('#6 0.061 ');
+    expect(await writeAndCollect(stream, '\n#6 0.061 after-line\n')).toBe(
+      '***\n#6 0.061 after-line\n',
+    );
+    stream.end();
+  });
+
   it('emits ordinary output at once, holding back only a possible start of a mask', async () => {
     const stream = createRedactStream(redactorFor(source('secret', 'world-secret-42')));
 

@@ -153,7 +153,7 @@ describe('Redactor', () => {
 
     expect(redactor.redact('> line-one-abc\r\n> line-two-def\r\n')).toBe('> ***\r\n> ***\r\n');
     expect(redactor.redact('> line-one-abc\n> line-two-def\n')).toBe('> ***\n> ***\n');
-    expect(redactor.redact('line-one-abc\r\nline-two-def\r\n')).toBe('***');
+    expect(redactor.redact('line-one-abc\r\nline-two-def\r\n')).toBe('***\r\n***\r\n');
   });
 
   it('masks binary values in binary data', () => {
@@ -172,6 +172,69 @@ describe('Redactor', () => {
     expect(inspect(redactor)).toBe('Redactor {}');
     expect(inspect(redactor, { showHidden: true, depth: 9 })).not.toMatch(/ghp_|Buffer|Mask/);
     expect(JSON.stringify(redactor)).toBe('{}');
+  });
+});
+
+// `cat /run/secrets/X; echo after-line` with --progress=plain: BuildKit prefixes each line, so a
+// value's line breaks must survive for the next line (and its prefix) to stay a line of its own.
+describe('Redactor line breaks', () => {
+  const VALUE = 'nl_terminated_value_31337';
+
+  it.each([
+    ['\\n', '\n'],
+    ['\\r\\n', '\r\n'],
+    ['\\r', '\r'],
+  ])('keeps the %s that ends a value, so the next line stays a line', (_name, ending) => {
+    const redactor = redactorFor(source('nlv', `${VALUE}${ending}`));
+    const printed = `#6 0.061 ${VALUE}${ending}#6 0.061 after-line\n`;
+
+    expect(redactor.redact(printed)).toBe(`#6 0.061 ***${ending}#6 0.061 after-line\n`);
+  });
+
+  it('keeps the line break a value starts with, and the line before it', () => {
+    const redactor = redactorFor(source('lead', `\r\n${VALUE}`));
+
+    expect(redactor.redact(`#6 0.061 before\r\n${VALUE}\n`)).toBe('#6 0.061 before\r\n***\n');
+  });
+
+  it('still masks the value printed without its line break', () => {
+    const redactor = redactorFor(source('nlv', `${VALUE}\n`));
+
+    expect(redactor.redact(`echo ${VALUE} done`)).toBe('echo *** done');
+    expect(redactor.redact(`token=${VALUE}`)).toBe('token=***');
+  });
+
+  it('shows a multi-line value printed whole as one *** per line', () => {
+    const lines = ['line-one-of-three', 'line-two-of-three', 'line-three-of-three'];
+    const redactor = redactorFor(source('multi', `${lines.join('\n')}\n`));
+
+    expect(redactor.redact(`${lines.join('\n')}\nafter-line\n`)).toBe(
+      '***\n***\n***\nafter-line\n',
+    );
+    expect(redactor.redact(`>${lines.join('\r\n')}\r\n<`)).toBe('>***\r\n***\r\n***\r\n<');
+  });
+
+  it('keeps blank lines inside a value as blank lines', () => {
+    const redactor = redactorFor(source('gaps', 'first-block-abc\n\n\nsecond-block-def'));
+
+    expect(redactor.redact('first-block-abc\n\n\nsecond-block-def!')).toBe('***\n\n\n***!');
+  });
+
+  it('keeps the line structure of a long value printed by `base64`, wrapped at 76 columns', () => {
+    const value = randomBytes(120);
+    const wrapped = `${value.toString('base64').replace(/.{76}/g, '$&\n')}\n`;
+    const redactor = redactorFor(source('blob', value));
+
+    expect(redactor.redact(`${wrapped}after-line\n`)).toBe('***\n***\n***\nafter-line\n');
+  });
+
+  it('keeps mixed line endings of a value written twice, the second right after text', () => {
+    const value = 'alpha-line-1\r\nbeta-line-2\n\ngamma-line-3\n';
+    const redactor = redactorFor(source('mixed', value));
+
+    expect(redactor.redact(`a ${value}b${value}`)).toBe(
+      'a ***\r\n***\n\n***\nb***\r\n***\n\n***\n',
+    );
   });
 });
 

@@ -26,9 +26,11 @@ export class StreamRedaction {
   #settled = 0;
   // Masks cut short by the end of #pending, in order of start.
   #live: PartialMatch[] = [];
-  // Covered ranges in #pending; with #open, the first continues one already written as `***`.
+  // Covered ranges in #pending; with #open, the first continues one already partly written,
+  // and with #hidden, inside a `***` (not just after a line break it kept).
   #known: Ranges = [];
   #open = false;
+  #hidden = false;
 
   /** `index` is asked on every chunk, so masks added to the redactor apply from then on. */
   constructor(index: () => MaskIndex) {
@@ -64,7 +66,7 @@ export class StreamRedaction {
   }
 
   #emit(data: Buffer, chunk: Buffer, ranges: Ranges, live: PartialMatch[], cut: number): Buffer {
-    const result = renderMasked(data, ranges, cut, this.#open);
+    const result = renderMasked(data, ranges, cut, this.#open, this.#hidden);
 
     // The held tail is copied out of a caller's chunk, which the caller may reuse.
     const tail = data.subarray(cut);
@@ -73,6 +75,7 @@ export class StreamRedaction {
     this.#live = live.map((partial) => ({ ...partial, start: partial.start - cut }));
     this.#settled = Math.max(data.length - 1 - cut, 0);
     this.#open = result.open;
+    this.#hidden = result.hidden;
     return result.output;
   }
 }
