@@ -112,7 +112,7 @@ describe('createRedactStream', () => {
     },
   );
 
-  it('holds a value back until its line break arrives, then writes the break after ***', async () => {
+  it('holds a value back until its line break arrives, then writes ***, then it', async () => {
     const stream = createRedactStream(redactorFor(source('nlv', 'nl_terminated_value_31337\n')));
 
     expect(await writeAndCollect(stream, '#6 0.061 nl_terminated_value_31337')).toBe('#6 0.061 ');

@@ -55,7 +55,7 @@ function randomChunks(next: () => number, data: Buffer): Buffer[] {
 }
 
 describe('redaction of random values in random chunks', () => {
-  it('never emits a value, keeps every line break and always matches one-shot redaction', async () => {
+  it('never emits a value, keeps each line break, matches one-shot redaction', async () => {
     const next = random(20240611);
 
     for (let round = 0; round < 300; round++) {
