@@ -1,7 +1,8 @@
 // The builder's output passes through the redactor on a real build: whole values, every long line
 // of a multi-line key, and encoded forms are masked in what reaches the terminal (C26, C27);
 // values too short to mask stay visible and are warned about (C29); a credential cut out of a
-// file secret's field is masked, the file's public settings are not.
+// file secret's field is masked, the file's public settings are not; a value's line breaks stay,
+// so the line after it is still a line of its own.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,12 @@ const USER_SECRET = 'user-flag-secret-0f9e8d7c';
 const USER_ENV_SECRET = 'user-variable-secret-5b6a4c3d';
 const SHORT_TOKEN = 'supersecretvalue-ABC123';
 const NETRC = `machine git.example.com\n  login ci\n  password ${NETRC_PASSWORD}\n`;
+// Stored as `printf '...\n' | ona-build secret set`, or given as `--secret ...,src=/dev/stdin`
+// fed by `<<< value`: the final line break is part of the value.
+const NL_VALUE = 'nl_terminated_value_31337\n';
+const CRLF_VALUE = 'crlf_terminated_value_27182\r\n';
+const MULTI_LINES = ['first-line-of-a-value', 'second-line-of-a-value', 'third-line-of-a-value'];
+const STDIN_VALUE = 'user_stdin_value_4242\n';
 
 describe.runIf(requireEngine())('redaction of build output', () => {
   let sandbox: BuildSandbox;
@@ -89,6 +96,26 @@ describe.runIf(requireEngine())('redaction of build output', () => {
   it('leaves a value too short to mask visible and warns about it', () => {
     expect(run.stderr).toContain('secret region is too short to be masked');
     expect(run.stderr).toContain('region is eu in europe');
+  });
+
+  it('keeps the line break ending a value: its *** and the next line stay apart', async () => {
+    await setSecret(sandbox, ['nlv', ...PROJECT], NL_VALUE);
+    await setSecret(sandbox, ['crlf', ...PROJECT], CRLF_VALUE);
+    await setSecret(sandbox, ['multi', ...PROJECT], `${MULTI_LINES.join('\n')}\n`);
+    const args = buildArgs('newline-secret', '--secret', 'id=mine,src=/dev/stdin');
+    const run = await runCli(sandbox, args, { input: STDIN_VALUE });
+    // A step's output line with BuildKit's `--progress=plain` prefix: `#6 0.061 after-nlv`.
+    const line = (text: string) => String.raw`#\d+ [\d.]+ ${text}\r?\n`;
+    const masked = line(String.raw`\*\*\*`);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(masked + line('after-nlv')));
+    expect(run.stderr).toMatch(new RegExp(masked + line('after-crlf')));
+    expect(run.stderr).toMatch(new RegExp(masked.repeat(3) + line('after-multi')));
+    expect(run.stderr).toMatch(new RegExp(masked + line('after-mine')));
+    for (const value of [NL_VALUE, CRLF_VALUE, ...MULTI_LINES, STDIN_VALUE]) {
+      expect(run.raw.includes(value.trim())).toBe(false);
+    }
   });
 
   it('masks a credential cut out of a file secret, keeping its public settings', () => {
