@@ -1,16 +1,13 @@
 // The store's on-disk layout: the schema and its migrations, the SQL run against it, opening the
-// file safely, and the key-check row that ties the store to one master key.
-
-import fs from 'node:fs';
-import path from 'node:path';
+// database, and the key-check row that ties the store to one master key.
 
 import Database from 'better-sqlite3';
 
 import { decrypt, DecryptError, encrypt } from '../../crypto/envelope.js';
 import { errorCode } from '../../errno.js';
 import { OnaBuildError, StoreError } from '../../errors.js';
-import { ownedByUs } from '../../ownership.js';
 import type { Scope } from '../model.js';
+import { prepareStoreFile } from './store-file.js';
 
 /** Part of every AAD; bump it (with a migration) if the AAD layout ever changes. */
 export const FORMAT_VERSION = 1;
@@ -86,10 +83,7 @@ export type SecretFields = [name: string, type: string, meta: string, ...SealedR
 
 export function openDatabase(file: string): Database.Database {
   try {
-    refuseDirectory(file);
-    refuseForeignLink(file);
-    createPrivateFile(file);
-    refuseForeignOwner(file);
+    prepareStoreFile(file);
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
       // WAL lets readers run during a write; a killed writer leaves only an uncommitted tail that
@@ -128,78 +122,6 @@ function enableWal(db: Database.Database): void {
 
 function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
-}
-
-/** SQLite says only "unable to open database file" of a directory. */
-function refuseDirectory(file: string): void {
-  if (!fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) return;
-  throw new StoreError(
-    `secret store ${file} is a directory: give the path of the store's file (created on first ` +
-      'use), such as a name inside it',
-    'STORE',
-  );
-}
-
-/**
- * A symbolic link another user planted would have the store written wherever it points (SQLite
- * creating the file there with its own mode); a dangling one too. Neither is followed.
- */
-function refuseForeignLink(file: string): void {
-  let link: fs.Stats;
-  try {
-    link = fs.lstatSync(file);
-  } catch {
-    return;
-  }
-  if (!link.isSymbolicLink()) return;
-
-  if (!ownedByUs(link)) {
-    throw new StoreError(
-      `secret store ${file} is a symbolic link owned by another user (uid ${link.uid}); ` +
-        'refusing to follow it',
-      'STORE_OWNER',
-    );
-  }
-  if (!fs.existsSync(file)) {
-    throw new StoreError(`secret store ${file} is a symbolic link to a missing file`, 'STORE');
-  }
-}
-
-/** Checked before anything is written: another user's store is neither read nor filled. */
-function refuseForeignOwner(file: string): void {
-  const { uid } = fs.statSync(file);
-  if (ownedByUs({ uid })) return;
-  throw new StoreError(
-    `secret store ${file} belongs to another user (uid ${uid}), who could read or replace it; ` +
-      'use a store of your own',
-    'STORE_OWNER',
-  );
-}
-
-/**
- * The values are encrypted, but names, scopes and mount paths are not, and a readable store can be
- * copied away for an offline attack on a weak key file: like ssh with a private key, refuse it.
- */
-export function refuseLooseMode(file: string): void {
-  const mode = fs.statSync(file).mode & 0o777;
-  if ((mode & 0o077) === 0) return;
-  throw new StoreError(
-    `secret store ${file} has mode ${mode.toString(8).padStart(4, '0')}: run chmod 600 ${file}`,
-    'STORE_MODE',
-  );
-}
-
-/**
- * Creates the store file ourselves, mode 0600, before SQLite writes a byte; SQLite gives the -wal
- * and -shm files the mode of the database file.
- */
-function createPrivateFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw error;
-  }
 }
 
 export function migrate(db: Database.Database, file: string): void {

@@ -27,7 +27,6 @@ import {
   openDatabase,
   scopeParams,
   SQL,
-  refuseLooseMode,
   toStoreError,
   type MetaRow,
   type ScopeParams,
@@ -35,6 +34,7 @@ import {
   type SecretFields,
   type SecretRow,
 } from './schema.js';
+import { refuseLooseMode } from './store-file.js';
 
 export interface SqliteStoreOptions {
   path: string;

@@ -1,0 +1,89 @@
+// The store's file on disk, checked before SQLite opens it: what it is, whose it is, its mode, and
+// creating it privately when a secret is first stored.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { errorCode } from '../../errno.js';
+import { StoreError } from '../../errors.js';
+import { ownedByUs } from '../../ownership.js';
+
+/** Everything about the path that can be refused before SQLite opens (and maybe creates) it. */
+export function prepareStoreFile(file: string): void {
+  refuseDirectory(file);
+  refuseForeignLink(file);
+  createPrivateFile(file);
+  refuseForeignOwner(file);
+}
+
+/** SQLite says only "unable to open database file" of a directory. */
+function refuseDirectory(file: string): void {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) return;
+  throw new StoreError(
+    `secret store ${file} is a directory: give the path of the store's file (created on first ` +
+      'use), such as a name inside it',
+    'STORE',
+  );
+}
+
+/**
+ * A symbolic link another user planted would have the store written wherever it points (SQLite
+ * creating the file there with its own mode); a dangling one too. Neither is followed.
+ */
+function refuseForeignLink(file: string): void {
+  let link: fs.Stats;
+  try {
+    link = fs.lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!link.isSymbolicLink()) return;
+
+  if (!ownedByUs(link)) {
+    throw new StoreError(
+      `secret store ${file} is a symbolic link owned by another user (uid ${link.uid}); ` +
+        'refusing to follow it',
+      'STORE_OWNER',
+    );
+  }
+  if (!fs.existsSync(file)) {
+    throw new StoreError(`secret store ${file} is a symbolic link to a missing file`, 'STORE');
+  }
+}
+
+/** Checked before anything is written: another user's store is neither read nor filled. */
+function refuseForeignOwner(file: string): void {
+  const { uid } = fs.statSync(file);
+  if (ownedByUs({ uid })) return;
+  throw new StoreError(
+    `secret store ${file} belongs to another user (uid ${uid}), who could read or replace it; ` +
+      'use a store of your own',
+    'STORE_OWNER',
+  );
+}
+
+/**
+ * The values are encrypted, but names, scopes and mount paths are not, and a readable store can be
+ * copied away for an offline attack on a weak key file: like ssh with a private key, refuse it.
+ */
+export function refuseLooseMode(file: string): void {
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new StoreError(
+    `secret store ${file} has mode ${mode.toString(8).padStart(4, '0')}: run chmod 600 ${file}`,
+    'STORE_MODE',
+  );
+}
+
+/**
+ * Creates the store file ourselves, mode 0600, before SQLite writes a byte; SQLite gives the -wal
+ * and -shm files the mode of the database file.
+ */
+function createPrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  }
+}
