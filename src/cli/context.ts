@@ -93,7 +93,7 @@ export function createContext(
       // (a mistyped --key-file, say), and a fresh one could only fail to open it.
       const existingStore = holdsData(storePath) ? storePath : undefined;
       const masterKey = loadMasterKey({ env, keyFile, create: true, existingStore });
-      source ??= SqliteStore.open({ path: storePath, masterKey });
+      source ??= SqliteStore.open({ path: storePath, masterKey, create: true });
       return source;
     },
     close() {

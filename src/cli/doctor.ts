@@ -118,7 +118,7 @@ function checkStore(env: NodeJS.ProcessEnv, paths: { storePath: string; keyFile:
   const isLink = fs.lstatSync(paths.storePath, { throwIfNoEntry: false })?.isSymbolicLink();
   if (!fs.existsSync(paths.storePath) && !isLink) return `${paths.storePath} (not created yet)`;
   const masterKey = loadMasterKey({ env, keyFile: paths.keyFile, create: false });
-  const store = SqliteStore.open({ path: paths.storePath, masterKey });
+  const store = SqliteStore.open({ path: paths.storePath, masterKey, create: false });
   try {
     const mode = (fs.statSync(paths.storePath).mode & 0o777).toString(8);
     if (mode !== '600') throw new Error(`${paths.storePath} has mode ${mode}: chmod 600 it`);

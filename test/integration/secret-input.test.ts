@@ -34,7 +34,7 @@ describe('secret set input', () => {
       keyFile: sandbox.env.ONA_BUILD_KEY_FILE,
       create: false,
     });
-    const store = SqliteStore.open({ path: sandbox.env.ONA_BUILD_STORE, masterKey });
+    const store = SqliteStore.open({ path: sandbox.env.ONA_BUILD_STORE, masterKey, create: false });
     try {
       const secrets = await store.read([{ kind: 'organization', org: 'acme', owner: 'acme' }]);
       return secrets.find((secret) => secret.name === name)?.value.toString('latin1');

@@ -1,13 +1,15 @@
 // The store's on-disk layout: the schema and its migrations, the SQL run against it, opening the
 // database, and the key-check row that ties the store to one master key.
 
+import fs from 'node:fs';
+
 import Database from 'better-sqlite3';
 
-import { decrypt, DecryptError, encrypt } from '../../crypto/envelope.js';
+import { decrypt, encrypt } from '../../crypto/envelope.js';
 import { errorCode } from '../../errno.js';
 import { OnaBuildError, StoreError } from '../../errors.js';
 import type { Scope } from '../model.js';
-import { prepareStoreFile } from './store-file.js';
+import { missingStoreError, prepareStoreFile } from './store-file.js';
 
 /** Part of every AAD; bump it (with a migration) if the AAD layout ever changes. */
 export const FORMAT_VERSION = 1;
@@ -81,14 +83,19 @@ export type MetaRow = [name: string, type: string, meta: string, updatedAt: stri
 export type SecretRow = [...MetaRow, nonceTagCiphertext: Buffer];
 export type SecretFields = [name: string, type: string, meta: string, ...SealedRow];
 
-export function openDatabase(file: string): Database.Database {
+/**
+ * Opens the store's database. With `create`, a missing file is made (for `secret set`); without
+ * it, only an existing file is opened, and its journal mode is left as it is: switching to WAL
+ * writes to the file, which may not be a store yet.
+ */
+export function openDatabase(file: string, create: boolean): Database.Database {
   try {
-    prepareStoreFile(file);
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    prepareStoreFile(file, create);
+    const db = connect(file, create);
     try {
       // WAL lets readers run during a write; a killed writer leaves only an uncommitted tail that
       // the next open discards. FULL syncs each commit, so a put that returned survives power loss.
-      enableWal(db);
+      if (create) enableWal(db);
       db.pragma('synchronous = FULL');
       return db;
     } catch (error) {
@@ -97,6 +104,16 @@ export function openDatabase(file: string): Database.Database {
     }
   } catch (error) {
     throw toStoreError(error, file);
+  }
+}
+
+/** Without `create`, SQLite must not create the file either: it may be gone since it was checked. */
+function connect(file: string, create: boolean): Database.Database {
+  try {
+    return new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: !create });
+  } catch (error) {
+    if (!create && !fs.existsSync(file)) throw missingStoreError(file);
+    throw error;
   }
 }
 
@@ -124,7 +141,12 @@ function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
 }
 
-export function migrate(db: Database.Database, file: string): void {
+/**
+ * Brings the schema up to date. Without `create`, a file with no schema yet (empty, or being
+ * created by a `secret set` at this moment) is refused as not yet a store: nothing is written to
+ * it. An existing store of an older schema is upgraded either way.
+ */
+export function migrate(db: Database.Database, file: string, create: boolean): void {
   const latest = MIGRATIONS.length;
   const version = () => db.pragma('user_version', { simple: true }) as number;
 
@@ -147,6 +169,7 @@ export function migrate(db: Database.Database, file: string): void {
         'STORE_FOREIGN',
       );
     }
+    if (current === 0 && !create) throw missingStoreError(file, 'is empty, not a store yet');
     return current;
   };
 
@@ -174,23 +197,33 @@ function hasForeignTables(db: Database.Database): boolean {
   return row.n > 0;
 }
 
-/**
- * A value sealed under the master key when the store was created. Opening it tells a wrong master
- * key apart from a tampered row, and stops a wrong key from ever writing into the store.
- */
-export function checkMasterKey(db: Database.Database, masterKey: Buffer, file: string): void {
-  const aad = Buffer.from(JSON.stringify(['ona-build/key-check', FORMAT_VERSION]));
-  const select = db.prepare<[], SealedRow>(SQL.selectKeyCheck).raw();
+const KEY_CHECK_AAD = Buffer.from(JSON.stringify(['ona-build/key-check', FORMAT_VERSION]));
 
-  if (!select.get()) {
-    const sealed = encrypt(masterKey, Buffer.alloc(0), aad);
-    db.prepare(SQL.insertKeyCheck).run(sealed.nonce, sealed.ciphertext, sealed.tag, now());
+/**
+ * A value sealed under the master key when the store is created. Opening it tells a wrong master
+ * key apart from a tampered row, and stops a wrong key from ever writing into the store. Kept if
+ * the store has one already (another process may have created it first).
+ */
+export function sealKeyCheck(db: Database.Database, masterKey: Buffer): void {
+  const sealed = encrypt(masterKey, Buffer.alloc(0), KEY_CHECK_AAD);
+  db.prepare(SQL.insertKeyCheck).run(sealed.nonce, sealed.ciphertext, sealed.tag, now());
+}
+
+export function checkMasterKey(db: Database.Database, masterKey: Buffer, file: string): void {
+  const row = db.prepare<[], SealedRow>(SQL.selectKeyCheck).raw().get();
+  if (!row) {
+    // New stores get theirs with their schema, in one transaction; an older ona-build wrote it
+    // just after, so a store it was creating when killed has none.
+    throw new StoreError(
+      `secret store ${file} has no key check: its creation was interrupted (the next ` +
+        '`ona-build secret set` completes it) or it was tampered with',
+      'STORE_INCOMPLETE',
+    );
   }
 
-  const [nonce, ciphertext, tag] = select.get() ?? [];
+  const [nonce, ciphertext, tag] = row;
   try {
-    if (!nonce || !ciphertext || !tag) throw new DecryptError();
-    decrypt(masterKey, { nonce, ciphertext, tag }, aad);
+    decrypt(masterKey, { nonce, ciphertext, tag }, KEY_CHECK_AAD);
   } catch {
     throw new StoreError(
       `the master key does not match secret store ${file}; it was created with another key`,

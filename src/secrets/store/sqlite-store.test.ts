@@ -35,8 +35,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function openStore(key = masterKey): SqliteStore {
-  const store = SqliteStore.open({ path: storePath, masterKey: key });
+function openStore(key = masterKey, create = true): SqliteStore {
+  const store = SqliteStore.open({ path: storePath, masterKey: key, create });
   opened.push(store);
   return store;
 }
@@ -72,9 +72,9 @@ async function rejection(promise: Promise<unknown>): Promise<StoreError> {
   return error as StoreError;
 }
 
-function thrownByOpen(key = masterKey): StoreError {
+function thrownByOpen(key = masterKey, create = true): StoreError {
   try {
-    openStore(key);
+    openStore(key, create);
   } catch (error) {
     expect(error).toBeInstanceOf(StoreError);
     return error as StoreError;
@@ -395,6 +395,87 @@ describe('SqliteStore file', () => {
     expect(error.code).toBe('STORE');
     expect(error.message).toContain(`secret store ${storePath}`);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('SqliteStore opened without create', () => {
+  const openExisting = (key = masterKey) => openStore(key, false);
+
+  it('refuses a missing store, naming it, and creates neither file nor directory', () => {
+    const error = thrownByOpen(masterKey, false);
+
+    expect(error.code).toBe('STORE_MISSING');
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toBe(
+      `secret store ${storePath} does not exist: it is created by the first ` +
+        '`ona-build secret set` (is --store or ONA_BUILD_STORE right?)',
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an empty file as not a store yet, and leaves it empty', () => {
+    fs.mkdirSync(path.dirname(storePath));
+    fs.writeFileSync(storePath, '', { mode: 0o600 });
+
+    const error = thrownByOpen(masterKey, false);
+
+    expect(error.code).toBe('STORE_MISSING');
+    expect(error.message).toContain(`secret store ${storePath} is empty, not a store yet`);
+    expect(fs.statSync(storePath).size).toBe(0);
+    expect(fs.readdirSync(path.dirname(storePath))).toEqual(['secrets.db']);
+  });
+
+  it('reads, lists and removes the secrets of an existing store', async () => {
+    await openStore().put(secret('TOKEN', 'token-value'));
+    opened.splice(0).forEach((store) => store.close());
+
+    const store = openExisting();
+
+    expect((await store.read([project])).map((s) => s.value.toString())).toEqual(['token-value']);
+    expect((await store.list([project])).map((s) => s.name)).toEqual(['TOKEN']);
+    expect(await store.remove(project, 'TOKEN')).toBe(true);
+    expect(count('secrets')).toBe(0);
+  });
+
+  it('still refuses a wrong master key, a loose mode and a dangling link', async () => {
+    await openStore().put(secret('TOKEN', 'v'));
+    opened.splice(0).forEach((store) => store.close());
+
+    expect(thrownByOpen(randomBytes(32), false).code).toBe('MASTER_KEY_MISMATCH');
+
+    fs.chmodSync(storePath, 0o644);
+    expect(thrownByOpen(masterKey, false).code).toBe('STORE_MODE');
+
+    fs.rmSync(path.dirname(storePath), { recursive: true });
+    fs.mkdirSync(path.dirname(storePath));
+    fs.symlinkSync(path.join(dir, 'elsewhere.db'), storePath);
+    expect(() => openExisting()).toThrow(/symbolic link to a missing file/);
+    expect(fs.existsSync(path.join(dir, 'elsewhere.db'))).toBe(false);
+  });
+
+  it("refuses another program's SQLite database without switching it to WAL", () => {
+    fs.mkdirSync(path.dirname(storePath));
+    const foreign = new Database(storePath);
+    foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+    foreign.close();
+    fs.chmodSync(storePath, 0o600);
+
+    expect(thrownByOpen(masterKey, false).code).toBe('STORE_FOREIGN');
+    expect(sql('PRAGMA journal_mode')).toEqual([{ journal_mode: 'delete' }]);
+  });
+
+  it('reports a store whose creation stopped before its key check, which create completes', () => {
+    openStore();
+    opened.splice(0).forEach((store) => store.close());
+    sql('DELETE FROM key_check');
+
+    const error = thrownByOpen(masterKey, false);
+
+    expect(error.code).toBe('STORE_INCOMPLETE');
+    expect(error.message).toContain(`secret store ${storePath} has no key check`);
+    expect(count('key_check')).toBe(0);
+    expect(() => openStore()).not.toThrow();
+    expect(count('key_check')).toBe(1);
   });
 });
 

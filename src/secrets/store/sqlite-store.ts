@@ -26,6 +26,7 @@ import {
   now,
   openDatabase,
   scopeParams,
+  sealKeyCheck,
   SQL,
   toStoreError,
   type MetaRow,
@@ -39,6 +40,11 @@ import { refuseLooseMode } from './store-file.js';
 export interface SqliteStoreOptions {
   path: string;
   masterKey: Buffer;
+  /**
+   * Create the store (file mode 0600, directory 0700, schema) when it is missing: for commands
+   * that store secrets. Without it, a missing or empty store is an error and nothing is written.
+   */
+  create: boolean;
 }
 
 export class SqliteStore implements SecretSource {
@@ -65,17 +71,21 @@ export class SqliteStore implements SecretSource {
     this.#readScope = db.prepare<ScopeParams, SecretRow>(SQL.readScope).raw();
   }
 
-  /** Opens the store, creating the file (mode 0600) and schema on first use. */
+  /** Opens the store; with `create`, makes the file and schema on first use. */
   static open(options: SqliteStoreOptions): SqliteStore {
     if (options.masterKey.length !== KEY_BYTES) {
       throw new StoreError(`the master key must be ${KEY_BYTES} bytes`, 'MASTER_KEY');
     }
 
-    const db = openDatabase(options.path);
+    const db = openDatabase(options.path, options.create);
     try {
-      migrate(db, options.path);
-      // Checked once the file is known to be a store, so other problems are named first.
-      refuseLooseMode(options.path);
+      if (options.create) {
+        // Schema and key check in one transaction: a reader never finds a store without the key
+        // check, which it would have to report as broken.
+        db.transaction(() => setUp(db, options)).immediate();
+      } else {
+        setUp(db, options);
+      }
       checkMasterKey(db, options.masterKey, options.path);
       return new SqliteStore(db, options);
     } catch (error) {
@@ -214,6 +224,13 @@ export class SqliteStore implements SecretSource {
     this.#dataKeys.set(id, key);
     return key;
   }
+}
+
+function setUp(db: Database.Database, options: SqliteStoreOptions): void {
+  migrate(db, options.path, options.create);
+  // Checked once the file is known to be a store, so other problems are named first.
+  refuseLooseMode(options.path);
+  if (options.create) sealKeyCheck(db, options.masterKey);
 }
 
 function unwrapScopeKey(

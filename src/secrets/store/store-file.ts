@@ -8,12 +8,32 @@ import { errorCode } from '../../errno.js';
 import { StoreError } from '../../errors.js';
 import { ownedByUs } from '../../ownership.js';
 
-/** Everything about the path that can be refused before SQLite opens (and maybe creates) it. */
-export function prepareStoreFile(file: string): void {
+/**
+ * Everything about the path that can be refused before the file is opened. With `create`, a
+ * missing file (and its directory) is made; without it, a missing file is an error naming the
+ * path, and nothing is written.
+ */
+export function prepareStoreFile(file: string, create: boolean): void {
   refuseDirectory(file);
   refuseForeignLink(file);
-  createPrivateFile(file);
+  if (create) createPrivateFile(file);
+  else refuseMissingStore(file);
   refuseForeignOwner(file);
+}
+
+/** For a store that only reads: a mistyped --store must not look like an empty store. */
+export function missingStoreError(file: string, state = 'does not exist'): StoreError {
+  return new StoreError(
+    `secret store ${file} ${state}: it is created by the first \`ona-build secret set\` ` +
+      '(is --store or ONA_BUILD_STORE right?)',
+    'STORE_MISSING',
+  );
+}
+
+function refuseMissingStore(file: string): void {
+  // lstat, not stat: a dangling link was refused above for what it is.
+  if (fs.lstatSync(file, { throwIfNoEntry: false })) return;
+  throw missingStoreError(file);
 }
 
 /** SQLite says only "unable to open database file" of a directory. */

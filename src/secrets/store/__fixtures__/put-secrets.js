@@ -13,7 +13,11 @@ const scope = { kind: 'project', org: 'acme', owner: 'web' };
 process.send('ready');
 const [masterKey] = await once(process, 'message');
 
-const store = SqliteStore.open({ path: storePath, masterKey: Buffer.from(masterKey, 'base64') });
+const store = SqliteStore.open({
+  path: storePath,
+  masterKey: Buffer.from(masterKey, 'base64'),
+  create: true,
+});
 for (let i = 0; i < Number(count); i++) {
   const name = `w${worker}_s${i}`;
   await store.put({ name, type: 'api-only', scope, value: Buffer.from(`value of ${name}\n`) });
