@@ -55,8 +55,13 @@ export interface CommandContext {
   readonly logger: Logger;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
-  /** Opens the store (creating it and its key file on first use). Closed by the entry point. */
+  /**
+   * Opens the existing store: a missing one is an error naming its path, and nothing (store,
+   * directory or key file) is created. Closed by the entry point.
+   */
   openSource(): SecretSource;
+  /** Opens the store, creating it and, with it, its key file on first use: for `secret set`. */
+  openOrCreateSource(): SecretSource;
   /** The directory holding the store: per-installation state lives beside it. */
   readonly stateDir: string;
   close(): void;
@@ -77,6 +82,8 @@ export function createContext(
   let source: SecretSource | undefined;
   const storePath = args.store ?? defaultStorePath(env);
 
+  const open = (create: boolean) => (source ??= openStore(args, storePath, env, create));
+
   return {
     env,
     redactor,
@@ -84,22 +91,32 @@ export function createContext(
     stdout: redactedOutput(outputs.stdout, redactor),
     stderr: redactedOutput(outputs.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
-    openSource() {
-      // yargs gives an option typed with no value the empty string.
-      if (args.store === '') throw new UsageError('--store needs a file');
-      if (args.keyFile === '') throw new UsageError('--key-file needs a file');
-      const keyFile = args.keyFile ?? defaultKeyFile(env);
-      // A new key is made only with a new store: an existing store's key is somewhere else
-      // (a mistyped --key-file, say), and a fresh one could only fail to open it.
-      const existingStore = holdsData(storePath) ? storePath : undefined;
-      const masterKey = loadMasterKey({ env, keyFile, create: true, existingStore });
-      source ??= SqliteStore.open({ path: storePath, masterKey, create: true });
-      return source;
-    },
+    openSource: () => open(false),
+    openOrCreateSource: () => open(true),
     close() {
       source?.close();
     },
   };
+}
+
+function openStore(
+  args: GlobalArgs,
+  storePath: string,
+  env: NodeJS.ProcessEnv,
+  create: boolean,
+): SecretSource {
+  // yargs gives an option typed with no value the empty string.
+  if (args.store === '') throw new UsageError('--store needs a file');
+  if (args.keyFile === '') throw new UsageError('--key-file needs a file');
+  const keyFile = args.keyFile ?? defaultKeyFile(env);
+
+  // Before the key: a mistyped --store is named as such, not as a key file that is missing too.
+  if (!create) SqliteStore.checkExisting(storePath);
+  // A new key is made only with a new store: an existing store's key is somewhere else
+  // (a mistyped --key-file, say), and a fresh one could only fail to open it.
+  const existingStore = holdsData(storePath) ? storePath : undefined;
+  const masterKey = loadMasterKey({ env, keyFile, create, existingStore });
+  return SqliteStore.open({ path: storePath, masterKey, create });
 }
 
 /** A file with something in it (a store being created is empty until its schema is written). */

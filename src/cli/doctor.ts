@@ -114,9 +114,8 @@ function doctorChecks(
 }
 
 function checkStore(env: NodeJS.ProcessEnv, paths: { storePath: string; keyFile: string }): string {
-  // existsSync follows links: a dangling one is no store "not created yet", and using it fails.
-  const isLink = fs.lstatSync(paths.storePath, { throwIfNoEntry: false })?.isSymbolicLink();
-  if (!fs.existsSync(paths.storePath) && !isLink) return `${paths.storePath} (not created yet)`;
+  // A missing store fails here as it fails every build and read, and is not created by looking.
+  SqliteStore.checkExisting(paths.storePath);
   const masterKey = loadMasterKey({ env, keyFile: paths.keyFile, create: false });
   const store = SqliteStore.open({ path: paths.storePath, masterKey, create: false });
   try {

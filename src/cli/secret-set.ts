@@ -69,7 +69,7 @@ export const handler = withContext<Args>(async (args, context) => {
     { id: args.name, value, registryUser: registry?.username },
   ]);
 
-  const source = context.openSource();
+  const source = context.openOrCreateSource();
   const stored = { name: args.name, type, scope, mount: args.mount, registry };
   await source.put({ ...stored, value });
   context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);

@@ -107,7 +107,7 @@ export function openDatabase(file: string, create: boolean): Database.Database {
   }
 }
 
-/** Without `create`, SQLite must not create the file either: it may be gone since it was checked. */
+/** Without `create`, SQLite must not create the file either: it may be gone since checked. */
 function connect(file: string, create: boolean): Database.Database {
   try {
     return new Database(file, { timeout: BUSY_TIMEOUT_MS, fileMustExist: !create });

@@ -35,7 +35,7 @@ import {
   type SecretFields,
   type SecretRow,
 } from './schema.js';
-import { refuseLooseMode } from './store-file.js';
+import { prepareStoreFile, refuseLooseMode } from './store-file.js';
 
 export interface SqliteStoreOptions {
   path: string;
@@ -69,6 +69,18 @@ export class SqliteStore implements SecretSource {
     this.#deleteSecret = db.prepare(SQL.deleteSecret);
     this.#listScope = db.prepare<ScopeParams, MetaRow>(SQL.listScope).raw();
     this.#readScope = db.prepare<ScopeParams, SecretRow>(SQL.readScope).raw();
+  }
+
+  /**
+   * Refuses, writing nothing, a store path that `open` without `create` would refuse before
+   * opening it: missing, a directory, a dangling or foreign link, another user's file.
+   */
+  static checkExisting(file: string): void {
+    try {
+      prepareStoreFile(file, false);
+    } catch (error) {
+      throw toStoreError(error, file);
+    }
   }
 
   /** Opens the store; with `create`, makes the file and schema on first use. */
