@@ -16,7 +16,7 @@ import {
   normalizeRegistryHost,
 } from '../secrets/registry-host.js';
 import { isStartupVariable } from '../secrets/startup-variables.js';
-import { describeScope } from '../secrets/validate.js';
+import { describeScope, validateSecret } from '../secrets/validate.js';
 import { unexpectedArguments } from './usage-message.js';
 import type { CommandContext } from './context.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -69,8 +69,10 @@ export const handler = withContext<Args>(async (args, context) => {
     { id: args.name, value, registryUser: registry?.username },
   ]);
 
-  const source = context.openOrCreateSource();
   const stored = { name: args.name, type, scope, mount: args.mount, registry };
+  // Before the store is opened: a refused secret must not leave a new store and key behind.
+  validateSecret({ ...stored, value });
+  const source = context.openOrCreateSource();
   await source.put({ ...stored, value });
   context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
   warnSameMount(stored, await source.list([scope]), label, context);

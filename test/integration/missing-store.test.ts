@@ -108,6 +108,21 @@ describe('a store path that does not exist', () => {
     for (const run of [set, list]) expect(run.raw.includes(value)).toBe(false);
   });
 
+  it.each([
+    ['a reserved name', ['HOME', ...ORG]],
+    ['a relative mount path', ['cfg', ...ORG, '--mount', 'relative/path']],
+  ])('creates nothing when secret set refuses %s', async (_, args) => {
+    const before = tree(sandbox.dir);
+
+    const run = await runCli(sandbox, ['--store', mistyped, 'secret', 'set', ...args], {
+      input: 'value-123456',
+    });
+
+    expect(run.exitCode).toBe(3);
+    expect(tree(sandbox.dir)).toEqual(before);
+    expect(fs.existsSync(sandbox.env.ONA_BUILD_KEY_FILE)).toBe(false);
+  });
+
   it('fails doctor on the store, creating nothing', async () => {
     const before = tree(sandbox.dir);
 
