@@ -158,7 +158,12 @@ function checkArgs(
     );
   }
 
-  const problems = checkBuildArgs({ ...inline, ...fromEnv }, secrets);
+  // One problem per argument, the strongest: a form of a secret outranks a credential-like name.
+  const exact = checkBuildArgs({ ...inline, ...fromEnv }, secrets);
+  const forms = secretForms(fromEnv, options.redactor).filter(
+    ({ arg }) => !exact.some((problem) => problem.arg === arg && carriesSecret(problem)),
+  );
+  const problems = [...exact.filter(({ arg }) => !forms.some((f) => f.arg === arg)), ...forms];
   if (problems.length === 0) return [];
   const described = problems.map(describeBuildArgProblem);
   if (!options.allowSecretBuildArgs) {
@@ -170,6 +175,17 @@ function checkArgs(
 
   for (const problem of described) options.logger.warn(problem);
   return problems.filter(carriesSecret).map(({ arg }) => arg);
+}
+
+/**
+ * Values read from the environment that hold what the redactor masks but are no secret's exact
+ * value: a line of a multi-line one, `$(cat file)` without its newline. The builder's environment
+ * would carry them, which the spawn's guard refuses.
+ */
+function secretForms(fromEnv: Record<string, string>, redactor: Redactor): BuildArgProblem[] {
+  return Object.entries(fromEnv).flatMap(([arg, value]) =>
+    redactor.redact(value) === value ? [] : [{ arg, reason: 'secret-form' as const }],
+  );
 }
 
 function carriesSecret(problem: BuildArgProblem): boolean {

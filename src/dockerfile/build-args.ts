@@ -12,9 +12,11 @@ export interface BuildArgProblem {
   readonly arg: string;
   /**
    * `equals-secret`: the value is a secret's value. `contains-secret`: the value holds a secret's
-   * value (`//registry/:_authToken=<token>`). `credential-name`: the name looks like a credential.
+   * value (`//registry/:_authToken=<token>`). `secret-form`: the value holds a form of one the
+   * redactor masks (a line of it, the value without its final newline, an encoding).
+   * `credential-name`: the name looks like a credential.
    */
-  readonly reason: 'equals-secret' | 'contains-secret' | 'credential-name';
+  readonly reason: 'equals-secret' | 'contains-secret' | 'secret-form' | 'credential-name';
   readonly secretName?: string;
   readonly secretScope?: string;
 }
@@ -85,6 +87,11 @@ export function describeBuildArgProblem(problem: BuildArgProblem): string {
       return (
         `build argument ${arg} contains the value of ${secret}: ${WHY}; ` +
         `mount the secret instead: ${mountHint(id, id)}`
+      );
+    case 'secret-form':
+      return (
+        `build argument ${arg} holds a stored secret's value in some form (a line of it, the ` +
+        `value without its last newline, an encoding): ${WHY}; mount the secret instead`
       );
     case 'credential-name':
       return (

@@ -259,6 +259,27 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     },
   );
 
+  it.each([
+    [[], 3, ''],
+    [['--allow-secret-build-args'], 0, 'version=[***]'],
+  ])(
+    'treats a bare --build-arg holding a form of a secret as one (%j)',
+    async (allow, exitCode, output) => {
+      // The value as `$(cat file)` gives it: a stored value with a final newline, without it.
+      await setSecret(sandbox, ['nl_token', ...ORG], 'near-copy-token-7731\n');
+      const args = [...allow, '--build-arg', 'VERSION'];
+      const run = await runCli(sandbox, buildArgs('preflight-envarg', ...args), {
+        env: { VERSION: 'near-copy-token-7731' },
+      });
+
+      expect(run.exitCode, run.stderr).toBe(exitCode);
+      expect(run.stderr).toContain("build argument VERSION holds a stored secret's value");
+      expect(run.stderr).not.toContain('this is a bug');
+      expect(run.stderr).not.toContain('near-copy-token-7731');
+      expect(run.stderr).toContain(output);
+    },
+  );
+
   it('refuses an option that carries a stored secret, as a user error (exit 3)', async () => {
     const encoded = Buffer.from('npm_fake_123456').toString('base64');
     const run = await runCli(sandbox, buildArgs('preflight-envarg', '--label', `x=${encoded}`));
