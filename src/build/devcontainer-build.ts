@@ -9,6 +9,7 @@ import { registryOfImage } from '../secrets/registry-host.js';
 import { resolveSecrets } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { runBuild, type BuildOptions } from './build.js';
+import { warnNoSecrets } from './session.js';
 
 export interface DevcontainerBuildOptions extends Omit<BuildOptions, 'passthrough'> {
   readonly workspaceFolder: string;
@@ -49,6 +50,7 @@ export async function runDevcontainerBuild(options: DevcontainerBuildOptions): P
 
 async function pullImage(plan: ImagePlan, options: DevcontainerBuildOptions): Promise<number> {
   const { secrets } = await resolveSecrets(options.source, options.principal, 'build');
+  if (secrets.length === 0) warnNoSecrets(options.principal, options.logger);
   const host = registryOfImage(plan.image);
   const credential = secrets.find((s) => s.type === 'registry' && s.registry?.host === host);
 

@@ -152,8 +152,9 @@ function checkArgs(
   const inArgv = checkBuildArgs(inline, secrets).filter(carriesSecret);
   if (inArgv.length > 0) {
     throw new SecretError(
-      `${inArgv.map(describeBuildArgProblem).join('\n')}\n(a value on the command line is ` +
-        'seen by every process on the machine, so no option lets it through)',
+      `${inArgv.map(describeBuildArgProblem).join('\n')}\n(a value given as --build-arg ` +
+        "NAME=value, typed or from devcontainer.json's build.args, is on the builder's command " +
+        'line, which every process on the machine can read, so no option lets it through)',
       'SECRET_BUILD_ARG',
     );
   }

@@ -62,7 +62,7 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
 }
 
 /** Most often a mistyped --org: the build would run, only without the secrets it needs. */
-function warnNoSecrets(principal: Principal, logger: Logger): void {
+export function warnNoSecrets(principal: Principal, logger: Logger): void {
   const scopes = scopesFor(principal, 'build').map(describeScope).join(' or ');
   logger.warn(`no secrets are stored for ${scopes}: check --org and --project`);
 }

@@ -16,7 +16,12 @@ export function builder(yargs: Argv) {
 }
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
-  const secrets = await context.openSource().list(listedScopes(args));
+  const scopes = listedScopes(args);
+  const secrets = await context.openSource().list(scopes);
+  if (secrets.length === 0) {
+    // On stderr, so the listing itself stays what scripts read: most often a mistyped --org.
+    context.logger.info(`no secrets are stored for ${scopes.map(describeScope).join(' or ')}`);
+  }
 
   if (args.json) {
     context.stdout.write(`${JSON.stringify(secrets.map(toJson), null, 2)}\n`);

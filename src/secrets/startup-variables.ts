@@ -1,8 +1,8 @@
 // Variables that change how programs start or what they load: a shell's startup file (BASH_ENV),
-// a runtime's extra options (NODE_OPTIONS, JAVA_TOOL_OPTIONS), the dynamic loader's settings, and
-// the docker and BuildKit clients' own configuration. The reserved names (validate.ts) cannot be
-// secrets at all; these can, as a team may mean it, but setting one is worth a second look: every
-// process of a running environment then runs with it.
+// a runtime's extra options (NODE_OPTIONS, JAVA_TOOL_OPTIONS), the dynamic loader's settings, the
+// commands git and ssh run, and the docker and BuildKit clients' own configuration. The reserved
+// names (validate.ts) cannot be secrets at all; these can, as a team may mean it, but setting one
+// is worth a second look: every process of a running environment then runs with it.
 
 const STARTUP_NAMES = new Set([
   'BASH_ENV',
@@ -19,12 +19,14 @@ const STARTUP_NAMES = new Set([
   'PERL5OPT',
   'PERL5LIB',
   'RUBYOPT',
+  'GIT_SSH_COMMAND',
+  'GIT_ASKPASS',
+  'SSH_ASKPASS',
 ]);
 
 const STARTUP_PREFIXES = ['LD_', 'DYLD_', 'DOCKER_', 'BUILDKIT_', 'BUILDX_', 'ONA_BUILD_'];
 
-/** Whether programs read `name` (any case) as configuration when they start. */
+/** Whether programs read `name` as configuration when they start (names are case-sensitive). */
 export function isStartupVariable(name: string): boolean {
-  const upper = name.toUpperCase();
-  return STARTUP_NAMES.has(upper) || STARTUP_PREFIXES.some((prefix) => upper.startsWith(prefix));
+  return STARTUP_NAMES.has(name) || STARTUP_PREFIXES.some((prefix) => name.startsWith(prefix));
 }

@@ -70,6 +70,15 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
     expect(await imageExists('localhost:5000/private/base:1')).toBe(false);
   });
 
+  it('warns when an image configuration finds no secrets to pull with', async () => {
+    const args = ['--workspace-folder', 'fixtures/devcontainer-build/image', '--dry-run'];
+    const scope = ['--org', 'acmee', '--project', 'web'];
+    const run = await runCli(sandbox, ['devcontainer', 'build', ...scope, ...args]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('no secrets are stored for organization acmee or project');
+  });
+
   it('pulls an image configuration with the stored registry credential', async () => {
     const run = await runCli(sandbox, [
       'devcontainer',

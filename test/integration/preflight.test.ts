@@ -235,7 +235,7 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
 
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('build argument VERSION equals the value of secret');
-    expect(run.stderr).toContain('no option lets it through');
+    expect(run.stderr).toContain('which every process on the machine can read, so no option');
     expect(run.stderr).not.toContain('builds anyway');
     expect(run.stderr).not.toContain('npm_fake_123456');
   });

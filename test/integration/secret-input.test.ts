@@ -110,6 +110,16 @@ describe('secret set input', () => {
     );
   });
 
+  it('lists an organization without secrets as empty, saying so on stderr', async () => {
+    await runCli(sandbox, ['secret', 'set', 'ANY', ...ORG], { input: 'some-value-123' });
+
+    const run = await runCli(sandbox, ['secret', 'list', '--org', 'acmee']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('SCOPE  NAME  TYPE  TARGET\n');
+    expect(run.stderr).toContain('no secrets are stored for organization acmee');
+  });
+
   it('exits 130 on ^C at the hidden prompt, storing nothing', async () => {
     // script gives the CLI a terminal; its stdin is the pipe the test writes keys to.
     const command = [process.execPath, CLI, 'secret', 'set', 'TTY', ...ORG].join(' ');
