@@ -4,8 +4,8 @@
 // (b) scanning it for 100 secrets with all their encoded forms, and prints the median of each
 // and their ratio.
 //
-//   ONA_BENCH_SCAN_MB      image size in MiB (default 1024)
-//   ONA_BENCH_SCAN_ROUNDS  timed rounds of each (default 3)
+//   ONA_BENCH_SCAN_MB      image size in MiB (default 1024; 8 with ONA_BENCH_QUICK=1)
+//   ONA_BENCH_SCAN_ROUNDS  timed rounds of each (default 3; 1 with ONA_BENCH_QUICK=1)
 //
 // Needs `npx tsc -p tsconfig.build.json` first: it imports the scanner from dist/.
 
@@ -27,8 +27,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function benchScan() {
-  const megabytes = Number(process.env.ONA_BENCH_SCAN_MB ?? 1024);
-  const rounds = Number(process.env.ONA_BENCH_SCAN_ROUNDS ?? 3);
+  const quick = process.env.ONA_BENCH_QUICK === '1';
+  const megabytes = Number(process.env.ONA_BENCH_SCAN_MB ?? (quick ? 8 : 1024));
+  const rounds = Number(process.env.ONA_BENCH_SCAN_ROUNDS ?? (quick ? 1 : 3));
   const docker = new Docker();
   const tag = `ona-bench-scan:${Date.now()}`;
   const secrets = benchSecrets();
