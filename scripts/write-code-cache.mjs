@@ -38,7 +38,18 @@ process.env = {
 };
 
 const scope = ['--org', 'cache', '--project', 'p'];
-process.argv = [process.execPath, bundle, 'secret', 'list', ...scope];
+// The first command creates the store: every other one reads an existing store only.
+process.argv = [
+  process.execPath,
+  bundle,
+  'secret',
+  'set',
+  'TOKEN',
+  '--org',
+  'cache',
+  '--from-file',
+  value,
+];
 const { script, exports } = runBundle(bundle, source);
 process.on('exit', () => {
   fs.writeFileSync(cacheFile, sealCache(script.createCachedData(), cacheFile));
@@ -47,7 +58,7 @@ process.on('exit', () => {
 
 const { firstRun, main } = exports;
 await firstRun;
-await main(['secret', 'set', 'TOKEN', '--org', 'cache', '--from-file', value]);
+await main(['secret', 'list', ...scope]);
 await main(['secret', 'set', 'OTHER', ...scope, '--from-file', value]);
 await main(['build', ...scope, '--dry-run', path.join(work, 'context')]);
 await main(['secret', 'resolve', ...scope]);
