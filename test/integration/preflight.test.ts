@@ -240,42 +240,27 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     expect(run.stderr).not.toContain('npm_fake_123456');
   });
 
+  // The value itself, and as `$(cat file)` gives it: a stored value with a final newline, without.
+  const EQUAL = ['npm_fake_123456', 'build argument VERSION equals the value of secret'] as const;
+  const FORM = ['near-copy-token-7731', "build argument VERSION holds a stored secret's value"];
   it.each([
-    [[], 3, ''],
-    [['--allow-secret-build-args'], 0, 'version=[***]'],
+    [EQUAL, [], 3, ''],
+    [EQUAL, ['--allow-secret-build-args'], 0, 'version=[***]'],
+    [FORM, [], 3, ''],
+    [FORM, ['--allow-secret-build-args'], 0, 'version=[***]'],
   ])(
-    'refuses a bare --build-arg whose variable holds a secret, unless allowed (%j)',
-    async (allow, exitCode, output) => {
-      const args = [...allow, '--build-arg', 'VERSION'];
-      const run = await runCli(sandbox, buildArgs('preflight-envarg', ...args), {
-        env: { VERSION: 'npm_fake_123456' },
-      });
-
-      expect(run.exitCode, run.stderr).toBe(exitCode);
-      expect(run.stderr).toContain('build argument VERSION equals the value of secret');
-      expect(run.stderr).not.toContain('this is a bug');
-      expect(run.stderr).not.toContain('npm_fake_123456');
-      expect(run.stderr).toContain(output);
-    },
-  );
-
-  it.each([
-    [[], 3, ''],
-    [['--allow-secret-build-args'], 0, 'version=[***]'],
-  ])(
-    'treats a bare --build-arg holding a form of a secret as one (%j)',
-    async (allow, exitCode, output) => {
-      // The value as `$(cat file)` gives it: a stored value with a final newline, without it.
+    'refuses a bare --build-arg whose variable holds a secret, unless allowed (%j, %j)',
+    async ([value, message], allow, exitCode, output) => {
       await setSecret(sandbox, ['nl_token', ...ORG], 'near-copy-token-7731\n');
       const args = [...allow, '--build-arg', 'VERSION'];
       const run = await runCli(sandbox, buildArgs('preflight-envarg', ...args), {
-        env: { VERSION: 'near-copy-token-7731' },
+        env: { VERSION: value },
       });
 
       expect(run.exitCode, run.stderr).toBe(exitCode);
-      expect(run.stderr).toContain("build argument VERSION holds a stored secret's value");
+      expect(run.stderr).toContain(message);
       expect(run.stderr).not.toContain('this is a bug');
-      expect(run.stderr).not.toContain('near-copy-token-7731');
+      expect(run.stderr).not.toContain(value);
       expect(run.stderr).toContain(output);
     },
   );
