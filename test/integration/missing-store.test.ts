@@ -91,6 +91,16 @@ describe('a store path that does not exist', () => {
     expect(fs.statSync(sandbox.env.ONA_BUILD_STORE).size).toBe(0);
   });
 
+  it('names an empty store file as the problem even when no key file exists yet', async () => {
+    fs.writeFileSync(sandbox.env.ONA_BUILD_STORE, '', { mode: 0o600 });
+
+    const run = await runCli(sandbox, ['secret', 'list', ...ORG]);
+
+    expect(run.exitCode, run.stderr).toBe(4);
+    expect(run.stderr).toContain(`secret store ${sandbox.env.ONA_BUILD_STORE} is empty`);
+    expect(fs.existsSync(sandbox.env.ONA_BUILD_KEY_FILE)).toBe(false);
+  });
+
   it('is created by the first secret set, with its directory and key, then read', async () => {
     const value = 'first-use-value-5d1e';
 

@@ -32,8 +32,9 @@ export function missingStoreError(file: string, state = 'does not exist'): Store
 
 function refuseMissingStore(file: string): void {
   // lstat, not stat: a dangling link was refused above for what it is.
-  if (fs.lstatSync(file, { throwIfNoEntry: false })) return;
-  throw missingStoreError(file);
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })) throw missingStoreError(file);
+  // Said before the key is looked for: an empty file has no key yet either, but is the problem.
+  if (fs.statSync(file).size === 0) throw missingStoreError(file, 'is empty, not a store yet');
 }
 
 /** SQLite says only "unable to open database file" of a directory. */
