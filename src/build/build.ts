@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 
-import { BuildFailedError, DockerUnavailableError } from '../errors.js';
+import { BuildFailedError, DockerUnavailableError, UsageError } from '../errors.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
 import { describeScope } from '../secrets/validate.js';
@@ -20,8 +20,8 @@ import {
 import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
-import { refuseUnredactableProgress } from './progress.js';
-import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
+import { progressMode, refuseUnredactableProgress } from './progress.js';
+import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty, wrapsSecrets } from './pty.js';
 import {
   exportsToStdout,
   refuseScanAfterPush,
@@ -143,8 +143,8 @@ async function buildInRunDir(
   const variables = [...secretVariables(info.userSecrets, env), ...checked.allowedVariables];
   const childEnv = builderEnv(env, overrides, [...checked.fromEnv, ...variables]);
   const stdin = readsStdin(info);
-  const script =
-    wantsPty(options.passthrough, options.stderrIsTty === true, stdin) && findScript(env);
+  const tty = wantsPty(options.passthrough, options.stderrIsTty === true, stdin);
+  const script = tty && !tooNarrowForTty(options) && findScript(env);
   if (script) logger.debug('running the builder on a pseudo-terminal for tty progress');
   const result = await runBuilder({
     argv: script ? ptyArgv(script, plan.argv, options.terminalSize) : plan.argv,
@@ -223,4 +223,23 @@ export function describePlan(plan: BuildPlan, checked?: Preflight): Record<strin
     })),
     argv: plan.argv,
   };
+}
+
+/**
+ * tty progress would wrap a secret into rows the redactor cannot recognise (see wrapsSecrets):
+ * asked for, that is refused; under `auto`, the build shows plain progress instead, which the
+ * terminal wraps on its own, after masking.
+ */
+function tooNarrowForTty(options: BuildOptions): boolean {
+  const columns = options.terminalSize?.columns;
+  if (!wrapsSecrets(options.redactor.longestSecretLine, columns)) return false;
+
+  const why =
+    `a secret is too long for tty progress at ${columns ?? 80} columns: it would be cut into ` +
+    'rows that cannot be masked';
+  if (progressMode(options.passthrough) === 'tty') {
+    throw new UsageError(`${why}; use --progress=plain, or a wider terminal`);
+  }
+  options.logger.info(`${why}; showing plain progress`);
+  return true;
 }

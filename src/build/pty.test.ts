@@ -9,7 +9,7 @@ import { Logger } from '../log.js';
 import { Redactor } from '../redact/index.js';
 import { SignalTrap } from '../signals.js';
 import { UsageError } from '../errors.js';
-import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty } from './pty.js';
+import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty, wrapsSecrets } from './pty.js';
 import { runBuilder } from './run-builder.js';
 
 const VALUE = 'pty-test-value-93d1e';
@@ -141,4 +141,18 @@ describe('the builder on a pseudo-terminal', () => {
       expect(display).not.toContain('Session terminated');
     },
   );
+});
+
+describe('wrapsSecrets', () => {
+  it.each<[number, number | undefined, boolean]>([
+    // 80 columns leave 71 for a row's text: 142 bytes still keep half of a value in one row.
+    [142, 80, false],
+    [143, 80, true],
+    [143, undefined, true],
+    [143, 200, false],
+    [64, 40, true],
+    [62, 40, false],
+  ])('a line of %i bytes at %s columns: %s', (longest, columns, expected) => {
+    expect(wrapsSecrets(longest, columns)).toBe(expected);
+  });
 });

@@ -35,6 +35,20 @@ export function refuseTtyWithStdin(args: readonly string[], readsStdin: boolean)
   );
 }
 
+// What BuildKit's tty display puts before each row of a step's output: ` => => # `.
+const ROW_PREFIX = 9;
+
+/**
+ * tty progress wraps a long output line into rows of the terminal's width. A value cut into two
+ * rows keeps half of it in one of them, which the redactor masks; cut into three or more, no row
+ * need hold half, and the rows together would show it whole. So a secret line longer than two
+ * rows' worth rules tty progress out at that width.
+ */
+export function wrapsSecrets(longestSecretLine: number, columns: number | undefined): boolean {
+  const width = Number.isInteger(columns) && columns! > 0 ? columns! : 80;
+  return longestSecretLine > 2 * Math.max(width - ROW_PREFIX, 1);
+}
+
 export function findScript(env: NodeJS.ProcessEnv): string | undefined {
   return which('script', env);
 }

@@ -177,6 +177,19 @@ describe('Redactor', () => {
 
 // `cat /run/secrets/X; echo after-line` with --progress=plain: BuildKit prefixes each line, so a
 // value's line breaks must survive for the next line (and its prefix) to stay a line of its own.
+describe('Redactor.longestSecretLine', () => {
+  it('is the longest line of any mask, encoded forms included', () => {
+    const redactor = new Redactor();
+    const value = Buffer.from(`-----BEGIN-----\n${'A'.repeat(64)}\n`);
+    redactor.add([{ id: 'pem', value }]);
+
+    // The value's own lines are 64 bytes at most. Its longest form is one line: the hex of the
+    // value followed by the newline `echo` adds, two digits a byte.
+    expect(redactor.longestSecretLine).toBe((value.length + 1) * 2);
+    expect(new Redactor().longestSecretLine).toBe(0);
+  });
+});
+
 describe('Redactor line breaks', () => {
   const VALUE = 'nl_terminated_value_31337';
 

@@ -53,6 +53,25 @@ export class Redactor {
     return this.#set.masks.length;
   }
 
+  /**
+   * The longest run of bytes without a line break in any mask: how wide a line printing a
+   * secret can be. A display that wraps lines (tty progress) cuts longer ones into pieces.
+   */
+  get longestSecretLine(): number {
+    let longest = 0;
+    for (const mask of this.#set.masks) {
+      // Longest first: no later mask can hold a longer line.
+      if (mask.length <= longest) break;
+      let start = 0;
+      for (let at = 0; at <= mask.length; at++) {
+        if (at < mask.length && mask[at] !== 0x0a && mask[at] !== 0x0d) continue;
+        longest = Math.max(longest, at - start);
+        start = at + 1;
+      }
+    }
+    return longest;
+  }
+
   /** Masks a complete piece of text (a log line, an error message). */
   redact(text: string): string {
     if (this.#index.isEmpty || text.length === 0) return text;
