@@ -21,7 +21,14 @@ import { planBuild, type BuildPlan } from './plan.js';
 import { formatPlanText } from './plan-text.js';
 import { describeAnalysis, preflight, type Preflight } from './preflight.js';
 import { progressMode, refuseUnredactableProgress } from './progress.js';
-import { findScript, ptyArgv, refuseTtyWithStdin, wantsPty, wrapsSecrets } from './pty.js';
+import {
+  findScript,
+  ptyArgv,
+  ptyColumns,
+  refuseTtyWithStdin,
+  wantsPty,
+  wrapsSecrets,
+} from './pty.js';
 import {
   exportsToStdout,
   refuseScanAfterPush,
@@ -235,7 +242,7 @@ function tooNarrowForTty(options: BuildOptions): boolean {
   if (!wrapsSecrets(options.redactor.longestSecretLine, columns)) return false;
 
   const why =
-    `a secret is too long for tty progress at ${columns ?? 80} columns: it would be cut into ` +
+    `a secret is too long for tty progress at ${ptyColumns(columns)} columns: it would be cut into ` +
     'rows that cannot be masked';
   if (progressMode(options.passthrough) === 'tty') {
     throw new UsageError(`${why}; use --progress=plain, or a wider terminal`);

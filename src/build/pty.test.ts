@@ -143,6 +143,14 @@ describe('the builder on a pseudo-terminal', () => {
   );
 });
 
+describe('ptyArgv sizes', () => {
+  it('sets the columns alone when only they are known (COLUMNS without LINES)', () => {
+    expect(ptyArgv('/usr/bin/script', ['docker'], { columns: 200 })[4]).toBe(
+      "stty cols 200 2>/dev/null; 'docker' >&3 3>&-",
+    );
+  });
+});
+
 describe('wrapsSecrets', () => {
   it.each<[number, number | undefined, boolean]>([
     // 80 columns leave 71 for a row's text: 142 bytes still keep half of a value in one row.

@@ -45,8 +45,16 @@ const ROW_PREFIX = 9;
  * rows' worth rules tty progress out at that width.
  */
 export function wrapsSecrets(longestSecretLine: number, columns: number | undefined): boolean {
-  const width = Number.isInteger(columns) && columns! > 0 ? columns! : 80;
-  return longestSecretLine > 2 * Math.max(width - ROW_PREFIX, 1);
+  return longestSecretLine > 2 * Math.max(ptyColumns(columns) - ROW_PREFIX, 1);
+}
+
+/** The width the pseudo-terminal gets (see sizeCommand): the one given, else its own 80. */
+export function ptyColumns(columns: number | undefined): number {
+  return validSize(columns) ? columns! : 80;
+}
+
+function validSize(n: number | undefined): boolean {
+  return Number.isInteger(n) && n! > 0 && n! < 10_000;
 }
 
 export function findScript(env: NodeJS.ProcessEnv): string | undefined {
@@ -74,7 +82,9 @@ export function ptyArgv(
  * display uses its width as a plain buildx's would.
  */
 function sizeCommand(size: { columns?: number; rows?: number } | undefined): string {
-  const valid = (n: number | undefined) => Number.isInteger(n) && n! > 0 && n! < 10_000;
-  if (!size || !valid(size.columns) || !valid(size.rows)) return '';
-  return `stty cols ${size.columns} rows ${size.rows} 2>/dev/null; `;
+  const settings = [
+    ...(validSize(size?.columns) ? [`cols ${size!.columns}`] : []),
+    ...(validSize(size?.rows) ? [`rows ${size!.rows}`] : []),
+  ];
+  return settings.length === 0 ? '' : `stty ${settings.join(' ')} 2>/dev/null; `;
 }

@@ -93,7 +93,7 @@ export function toBuildOptions(
     stdout: context.stdout,
     stderr: context.stderr,
     stderrIsTty: process.stderr.isTTY === true,
-    terminalSize: { columns: process.stderr.columns, rows: process.stderr.rows },
+    terminalSize: terminalSize(context.env),
     dryRun: args.dryRun,
     onlyReferenced: args.onlyReferenced,
     allowSecretBuildArgs: args.allowSecretBuildArgs,
@@ -102,4 +102,14 @@ export function toBuildOptions(
     allowDiskSecrets: args.allowDiskSecrets,
     scanLeaks: args.scanLeaks as BuildOptions['scanLeaks'],
   };
+}
+
+/**
+ * The user's terminal, for the pseudo-terminal of tty progress; with stderr not a terminal (a
+ * pipe, an asked-for `--progress=tty`), COLUMNS and LINES, as many command-line tools read them.
+ */
+function terminalSize(env: NodeJS.ProcessEnv): { columns?: number; rows?: number } {
+  if (process.stderr.isTTY) return { columns: process.stderr.columns, rows: process.stderr.rows };
+  const number = (text: string | undefined) => (text ? Number(text) : undefined);
+  return { columns: number(env.COLUMNS), rows: number(env.LINES) };
 }

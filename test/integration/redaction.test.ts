@@ -46,6 +46,9 @@ const CRLF_VALUE = 'crlf_terminated_value_27182\r\n';
 const MULTI_LINES = ['first-line-of-a-value', 'second-line-of-a-value', 'third-line-of-a-value'];
 const STDIN_VALUE = 'user_stdin_value_4242\n';
 
+// A terminal wide enough for this file's secrets in tty progress (see tty-wrap.test.ts).
+const WIDE = { env: { COLUMNS: '9999' } };
+
 describe.runIf(requireEngine())('redaction of build output', () => {
   let sandbox: BuildSandbox;
   let run: CliRun;
@@ -127,7 +130,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
   });
 
   it('masks values in tty progress, drawn on a pseudo-terminal with ANSI codes', async () => {
-    const tty = await runCli(sandbox, buildArgs('redaction-tty', '--progress=tty'));
+    const tty = await runCli(sandbox, buildArgs('redaction-tty', '--progress=tty'), WIDE);
 
     expect(tty.exitCode).toBe(1);
     expect(tty.stderr).toContain('\x1b[');
@@ -209,12 +212,12 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     'passes an archive on stdout (-o -) intact even when it holds a secret, and says so: %j',
     async (extra) => {
       const args = buildArgs('export-leaky', ...extra, '-o', '-');
-      const exported = await runCli(sandbox, args);
-      const failing = await runCli(sandbox, [
-        ...args.slice(0, -1),
-        '--scan-leaks=fail',
-        ...args.slice(-1),
-      ]);
+      const exported = await runCli(sandbox, args, WIDE);
+      const failing = await runCli(
+        sandbox,
+        [...args.slice(0, -1), '--scan-leaks=fail', ...args.slice(-1)],
+        WIDE,
+      );
 
       expect(exported.exitCode, exported.stderr).toBe(0);
       const files = await tarFiles(exported.stdoutBytes);
@@ -226,7 +229,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
 
   it("keeps the builder's stdout apart from the tty display: a tar arrives whole", async () => {
     const args = buildArgs('tty-stdout', '--progress=tty', '--output', 'type=tar,dest=-');
-    const tty = await runCli(sandbox, args);
+    const tty = await runCli(sandbox, args, WIDE);
 
     expect(tty.exitCode, tty.stderr).toBe(0);
     expect(tty.stderr).toContain('\x1b[');
