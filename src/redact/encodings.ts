@@ -160,3 +160,16 @@ export function hexEncodings(value: Buffer): string[] {
   }
   return forms;
 }
+
+/**
+ * The value as UTF-16, little- and big-endian, as Windows and .NET tools (and `iconv -t utf-16le`)
+ * write text: a NUL beside every ASCII character, which a terminal does not show, so the value
+ * reads as plain text. Only for valid UTF-8 values, which are text to begin with.
+ */
+export function utf16Forms(value: Buffer): Buffer[] {
+  if (!isUtf8(value)) return [];
+
+  const little = Buffer.from(value.toString('utf8'), 'utf16le');
+  const big = Buffer.from(little).swap16();
+  return [little, big];
+}

@@ -13,6 +13,7 @@ import {
   hexEncodings,
   jsonEscapes,
   urlEncodings,
+  utf16Forms,
 } from './encodings.js';
 import { jsonForms } from './json-forms.js';
 import { PIECE_MIN } from './mask-index.js';
@@ -153,6 +154,7 @@ function addEncodedForms(masks: MaskCollector, value: Buffer): void {
   masks.addAll(urlEncodings(value));
   masks.addAll(jsonEscapes(value));
   masks.addAll(hexEncodings(value));
+  masks.addAll(utf16Forms(value));
 }
 
 function addBase64Forms(masks: MaskCollector, value: Buffer): void {

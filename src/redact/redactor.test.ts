@@ -272,6 +272,15 @@ describe('Redactor derived forms', () => {
     expect(redactor.redact(`#5 0.123 ${encoded}\n`)).toBe('#5 0.123 ***\n');
   });
 
+  it.each([
+    ['UTF-16LE', Buffer.from(value, 'utf16le')],
+    ['UTF-16BE', Buffer.from(value, 'utf16le').swap16()],
+  ])('masks the %s form (iconv -t utf-16le, .NET tools)', (_name, encoded) => {
+    const output = Buffer.concat([Buffer.from('#5 0.123 '), encoded, Buffer.from('\n')]);
+
+    expect(redactor.redactBuffer(output).toString()).toBe('#5 0.123 ***\n');
+  });
+
   it('masks the value inside JSON and URLs', () => {
     expect(redactor.redact(JSON.stringify({ password: value }))).toBe('{"password":"***"}');
     expect(redactor.redact(`https://h/?p=${encodeURIComponent(value)}&x=1`)).toBe(
