@@ -157,7 +157,8 @@ describe('Redactor', () => {
   });
 
   it('masks binary values in binary data', () => {
-    const secret = randomBytes(32);
+    // No line breaks in it: a masked value keeps those (see 'Redactor line breaks' below).
+    const secret = Buffer.from(randomBytes(32).map((b) => (b === 0x0a || b === 0x0d ? 0 : b)));
     const redactor = redactorFor(source('blob', secret));
     const data = Buffer.concat([randomBytes(100), secret, randomBytes(100)]);
     const redacted = redactor.redactBuffer(data);
