@@ -21,6 +21,7 @@ describe.runIf(requireEngine())('npm run bench', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^cached build, 50 secrets: docker buildx build [\d.]+ ms, /m);
     expect(run.stdout).toMatch(/^resolve \+ materialize 200 secrets: [\d.]+ ms/m);
+    expect(run.stdout).toMatch(/^ {2}200 bare AES-256-GCM decryptions: [\d.]+ ms$/m);
     expect(run.stdout).toMatch(/^redaction, 100 secrets: \d+ MB\/s/m);
     expect(run.stdout).toMatch(/^scan 8 MiB image, 100 secrets: export [\d.]+ s, scan [\d.]+ s/m);
   }, 120_000);
