@@ -116,6 +116,33 @@ describe('maskUserSecrets', () => {
     writer.kill();
   });
 
+  it('refuses a regular file larger than BuildKit takes, naming the id and the limit', () => {
+    const file = path.join(dir, 'big');
+    fs.writeFileSync(file, Buffer.alloc(512_001, 0x61));
+    const edge = path.join(dir, 'edge');
+    fs.writeFileSync(edge, Buffer.alloc(512_000, 0x62));
+
+    expect(() => mask(['--secret', `id=big,src=${file}`])).toThrow(
+      `--secret id=big: ${file} is 512001 bytes; BuildKit accepts at most 512000`,
+    );
+    mask(['--secret', `id=edge,src=${edge}`]);
+    expect(redactor.maskCount).toBeGreaterThan(0);
+  });
+
+  it('masks both sources of a bare id: the set variable and the file of that name', () => {
+    const cwd = process.cwd();
+    const fromFile = 'stale-file-token-5a1c';
+    fs.writeFileSync(path.join(dir, 'NPM_TOKEN'), fromFile);
+    process.chdir(dir);
+    try {
+      mask(['--secret', 'id=NPM_TOKEN'], { NPM_TOKEN: VALUE });
+    } finally {
+      process.chdir(cwd);
+    }
+
+    expect(redactor.redact(`${VALUE} ${fromFile}`)).toBe('*** ***');
+  });
+
   it('warns about a value too short to mask', () => {
     const file = path.join(dir, 'short');
     fs.writeFileSync(file, 'abc');

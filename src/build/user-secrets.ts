@@ -50,6 +50,11 @@ export function maskUserSecrets(
       continue;
     }
     sources.push({ id: spec.id, value: Buffer.from(value) });
+
+    // A bare id names both a variable and a file, and buildx versions disagree on which wins
+    // (0.13 reads the variable when it is set): the file's value is masked too.
+    const alsoFile = variable !== undefined && isBareId(spec) ? regularFileValue(spec) : undefined;
+    if (alsoFile !== undefined) sources.push({ id: spec.id, value: alsoFile });
   }
 
   for (const { id } of redactor.add(sources)) {
@@ -76,7 +81,7 @@ function fileValue(
     return undefined;
   }
 
-  if (stat.isFile()) return stat.size > MAX_SECRET_BYTES ? undefined : readFile(file);
+  if (stat.isFile()) return readFile(file, spec.id, stat.size);
   if (stat.isDirectory() || !options.readStreams) return undefined;
   if (options.stdinTaken && isStdin(stat)) {
     throw new UsageError(
@@ -105,7 +110,31 @@ function readStreamAt(file: string, id: string): Buffer {
   }
 }
 
-function readFile(file: string): Buffer | undefined {
+/** The file a bare `--secret id=NAME` may read, when it is a regular file; else undefined. */
+function regularFileValue(spec: UserSecretSpec): Buffer | undefined {
+  try {
+    const stat = fs.statSync(spec.id);
+    return stat.isFile() ? readFile(spec.id, spec.id, stat.size) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isBareId(spec: UserSecretSpec): boolean {
+  return spec.src === undefined && spec.env === undefined;
+}
+
+/**
+ * A regular file's content. One larger than BuildKit takes is refused now, naming the secret and
+ * the limit, rather than by the builder once the build has started.
+ */
+function readFile(file: string, id: string, size: number): Buffer | undefined {
+  if (size > MAX_SECRET_BYTES) {
+    throw new SecretError(
+      `--secret id=${id}: ${file} is ${size} bytes; BuildKit accepts at most ${MAX_SECRET_BYTES}`,
+      'SECRET_TOO_LARGE',
+    );
+  }
   try {
     return fs.readFileSync(file);
   } catch {
