@@ -3,6 +3,8 @@
 // file-name aliases reach the steps (C04), and build arguments that carry secrets are refused
 // (C12).
 
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -13,7 +15,7 @@ import {
   type BuildSandbox,
 } from '../helpers/build-sandbox.js';
 import { leftovers } from '../helpers/canary.js';
-import { runCli, setSecret } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, setSecret } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 import { ProcWatch } from '../helpers/proc-watch.js';
 
@@ -86,14 +88,21 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
   });
 
   it('warns about a missing optional secret, never using a file or variable instead', async () => {
-    const run = await runCli(sandbox, buildArgs('preflight-c01'), {
+    // Run from the context itself, where buildx would find the stray ./NPM_TOKEN file if the
+    // wrapper ever passed a bare `--secret id=NPM_TOKEN`.
+    const args = [...buildArgs('preflight-c01').slice(0, -1), '.'];
+    const watch = new ProcWatch([]).start();
+    const run = await runCli(sandbox, args, {
       env: { NPM_TOKEN: 'from-shell' },
+      cwd: path.join(REPO_ROOT, 'fixtures', 'preflight-c01'),
     });
+    watch.stop();
 
     expect(run.stderr).toMatch(/mounts secret "NPM_TOKEN"/);
     expect(run.stderr).toMatch(/#\d+ [\d.]+ missing/);
     expect(run.stderr).not.toContain('stale-token');
     expect(run.exitCode).toBe(1);
+    expect([...watch.seen].filter((cmd) => /id=NPM_TOKEN[,\s]/.test(cmd))).toEqual([]);
   });
 
   it('builds when only a stage the build does not run needs a missing secret', async () => {
