@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { MaterializeError } from '../errors.js';
 import {
@@ -118,6 +118,25 @@ describe('writeFileExclusive', () => {
     writeFileExclusive(file, Buffer.from('v'));
 
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives the mode at creation, exclusively and not through a link: no chmod window', () => {
+    const file = path.join(root, 'secret');
+    const open = vi.spyOn(fs, 'openSync');
+    const chmods = [vi.spyOn(fs, 'chmodSync'), vi.spyOn(fs, 'fchmodSync')];
+
+    try {
+      writeFileExclusive(file, Buffer.from('v'));
+
+      const { O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+      const required = O_CREAT | O_EXCL | O_NOFOLLOW;
+      expect(open).toHaveBeenCalledTimes(1);
+      const [opened, flags, mode] = open.mock.calls[0];
+      expect([opened, Number(flags) & required, mode]).toEqual([file, required, 0o600]);
+      for (const chmod of chmods) expect(chmod).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('refuses a file that already exists and leaves it as it was', () => {
