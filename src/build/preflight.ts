@@ -27,6 +27,7 @@ import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
 import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
+import { lookalikeRegistryWarnings } from './registry-hints.js';
 
 export interface PreflightOptions {
   readonly info: PassthroughInfo;
@@ -86,6 +87,10 @@ export function preflight(options: PreflightOptions): Preflight {
     logger.warn(
       `${path.basename(dockerfile!)}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`,
     );
+  }
+
+  for (const warning of lookalikeRegistryWarnings(analysis.registries, options.secrets)) {
+    logger.warn(`${path.basename(dockerfile!)}: ${warning}`);
   }
 
   // The user's own --secret flags answer mounts too: buildx gets them as they were given.
