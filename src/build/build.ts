@@ -141,7 +141,7 @@ async function buildInRunDir(
   const plan = planFor({ ...options, passthrough }, checked, info, builder, dir.path, flags);
   logger.debug('plan', describePlan(plan));
 
-  const dockerConfig = await writeRunFiles(plan, secrets, options);
+  const dockerConfig = await writeRunFiles(plan, secrets, options, checked.pulledFrom);
   if (signals.signal) return exitCodeFor(signals.signal);
 
   const overrides = { DOCKER_CONFIG: dockerConfig, ...builderKindEnv(builder) };

@@ -60,6 +60,8 @@ export interface Preflight {
   readonly mountTargets?: Map<string, string>;
   /** Stage names mounting any of the ids; undefined when a stage has no name. */
   readonly stagesMounting: (ids: readonly string[]) => string[] | undefined;
+  /** The registries the build pulls from (config.json keys); undefined when not knowable. */
+  readonly pulledFrom?: readonly string[];
 }
 
 export function preflight(options: PreflightOptions): Preflight {
@@ -101,13 +103,15 @@ export function preflight(options: PreflightOptions): Preflight {
   }));
   const check = checkSecretMounts(analysis, [...options.secrets.map(toAvailable), ...given]);
   reportCheck(check, options);
+  const pulledFrom = analysis.registriesKnown ? registriesPulled(options, analysis) : undefined;
   return {
     dockerfile,
     analysis,
     check,
     fromEnv,
     allowedVariables,
-    secrets: selectSecrets(options, analysis, check),
+    pulledFrom,
+    secrets: selectSecrets(options, analysis, check, pulledFrom),
     aliases: check.aliases,
     mountTargets: new Map(
       analysis.secretMounts.flatMap((m) => (m.target ? [[m.target, m.id] as const] : [])),
@@ -212,17 +216,24 @@ function reportCheck(check: SecretCheck, options: PreflightOptions): void {
   }
 }
 
+/** The Dockerfile's registries and those its docker-image:// build contexts pull from. */
+function registriesPulled(options: PreflightOptions, analysis: DockerfileAnalysis): string[] {
+  const hosts = [
+    ...analysis.registries.map((r) => r.host),
+    ...buildContextRegistries(options.passthrough),
+  ];
+  return [...new Set(hosts)];
+}
+
 function selectSecrets(
   options: PreflightOptions,
   analysis: DockerfileAnalysis,
   check: SecretCheck,
+  pulledFrom: readonly string[] | undefined,
 ): Secret[] {
-  const hosts = new Set([
-    ...analysis.registries.map((r) => r.host),
-    ...buildContextRegistries(options.passthrough),
-  ]);
+  const hosts = new Set(pulledFrom);
   const neededRegistry = (s: Secret) =>
-    s.type !== 'registry' || !analysis.registriesKnown || hosts.has(s.registry!.host);
+    s.type !== 'registry' || pulledFrom === undefined || hosts.has(s.registry!.host);
 
   if (!options.onlyReferenced) return options.secrets.filter(neededRegistry);
   if (!analysis.secretMountsKnown) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeDockerfile } from '../dockerfile/index.js';
 import type { Secret } from '../secrets/model.js';
 import { DOCKER_HUB_KEY } from '../secrets/registry-host.js';
-import { lookalikeRegistryWarnings } from './registry-hints.js';
+import { lookalikeRegistryWarnings, missingHelperNotices } from './registry-hints.js';
 
 const ORG = { kind: 'organization', org: 'acme', owner: 'acme' } as const;
 
@@ -52,5 +52,58 @@ describe('lookalikeRegistryWarnings', () => {
     ],
   ])('says nothing for %s', (_label, dockerfile, secrets) => {
     expect(warningsFor(dockerfile, secrets)).toEqual([]);
+  });
+});
+
+describe('missingHelperNotices', () => {
+  const ecr = { helper: 'ecr-login', registry: '123.dkr.ecr.eu-west-1.amazonaws.com' };
+  const gcloud = { helper: 'gcloud', registry: 'gcr.io' };
+  const desktop = { helper: 'desktop', registry: '*' };
+
+  it('warns, naming helper and registry, when the build pulls from a registry it served', () => {
+    const notices = missingHelperNotices([ecr, gcloud], ['gcr.io', 'localhost:5000'], []);
+
+    expect(notices).toEqual([
+      {
+        level: 'debug',
+        message:
+          'credential helper docker-credential-ecr-login ' +
+          '(for 123.dkr.ecr.eu-west-1.amazonaws.com) is not installed',
+      },
+      {
+        level: 'warn',
+        message:
+          "docker-credential-gcloud (your docker config's credHelpers for gcr.io) is not " +
+          'installed: the build pulls from gcr.io without the credentials it would give; ' +
+          'install it, or store a registry secret for that registry',
+      },
+    ]);
+  });
+
+  it('only notes a missing credsStore, naming the registries pulled without a stored secret', () => {
+    const notices = missingHelperNotices(
+      [desktop],
+      ['localhost:5000', 'quay.io', 'ghcr.io'],
+      ['localhost:5000'],
+    );
+
+    expect(notices).toEqual([
+      {
+        level: 'info',
+        message:
+          "docker-credential-desktop (your docker config's credsStore) is not installed: the " +
+          'build pulls from quay.io, ghcr.io without the credentials it would give; install it, ' +
+          'or store a registry secret for those registries',
+      },
+    ]);
+  });
+
+  it.each([
+    ['a stored secret covers the registry', ['gcr.io'], ['gcr.io']],
+    ["the build's registries are not knowable", undefined, []],
+  ])('keeps to a debug line when %s', (_label, pulledFrom, managed) => {
+    const notices = missingHelperNotices([gcloud, desktop], pulledFrom, managed);
+
+    expect(notices.map((n) => n.level)).toEqual(['debug', 'debug']);
   });
 });

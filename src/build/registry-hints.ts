@@ -32,3 +32,48 @@ export function lookalikeRegistryWarnings(
   }
   return warnings;
 }
+
+/** A credential helper the user's config names that is not installed (see docker-config.ts). */
+export interface DroppedHelper {
+  readonly helper: string;
+  /** The registry it served, or `*` for `credsStore`, which serves every registry. */
+  readonly registry: string;
+}
+
+export interface HelperNotice {
+  readonly level: 'warn' | 'info' | 'debug';
+  readonly message: string;
+}
+
+/**
+ * What to say about helpers left out of the build's config because they are not installed. One
+ * the user set for a registry the build pulls from, with no stored credential for it, is worth a
+ * warning: that pull goes without the credentials the user meant it to have. A missing
+ * `credsStore` is only a notice there (public images need no credentials), and a helper for a
+ * registry the build does not use, or a build whose registries are not knowable, a debug line.
+ */
+export function missingHelperNotices(
+  dropped: readonly DroppedHelper[],
+  pulledFrom: readonly string[] | undefined,
+  managed: readonly string[],
+): HelperNotice[] {
+  const unmanaged = (pulledFrom ?? []).filter((host) => !managed.includes(host));
+  return dropped.map(({ helper, registry }) => {
+    const binary = `docker-credential-${helper}`;
+    const hosts = registry === '*' ? unmanaged : unmanaged.filter((host) => host === registry);
+    if (hosts.length === 0) {
+      return {
+        level: 'debug',
+        message: `credential helper ${binary} (for ${registry}) is not installed`,
+      };
+    }
+    const setting = registry === '*' ? 'credsStore' : `credHelpers for ${registry}`;
+    return {
+      level: registry === '*' ? 'info' : 'warn',
+      message:
+        `${binary} (your docker config's ${setting}) is not installed: the build pulls from ` +
+        `${hosts.join(', ')} without the credentials it would give; install it, or store a ` +
+        `registry secret for ${hosts.length === 1 ? 'that registry' : 'those registries'}`,
+    };
+  });
+}

@@ -17,6 +17,7 @@ import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js
 import type { SecretSource } from '../secrets/source.js';
 import { describeScope } from '../secrets/validate.js';
 import type { SignalTrap } from '../signals.js';
+import { missingHelperNotices } from './registry-hints.js';
 
 export interface SessionOptions {
   readonly principal: Principal;
@@ -95,11 +96,16 @@ export async function withRunDir<T>(
   }
 }
 
-/** Writes the secret files and the temporary docker config; returns the config directory. */
+/**
+ * Writes the secret files and the temporary docker config; returns the config directory.
+ * `pulledFrom` (the registries the build pulls from, when knowable) decides how loudly a
+ * credential helper that is not installed is reported.
+ */
 export async function writeRunFiles(
   target: SecretFileTarget,
   secrets: readonly Secret[],
   options: Pick<SessionOptions, 'env' | 'logger' | 'redactor'>,
+  pulledFrom?: readonly string[],
 ): Promise<string> {
   const { env, logger, redactor } = options;
   const config = await materializeSecrets(target, secrets, {
@@ -108,8 +114,8 @@ export async function writeRunFiles(
     listHelperServers: (name) => listHelperServers(name, env, redactor),
   });
 
-  for (const dropped of config.droppedHelpers) {
-    logger.debug(`credential helper ${dropped.helper} (for ${dropped.registry}) is not installed`);
+  for (const notice of missingHelperNotices(config.droppedHelpers, pulledFrom, config.managed)) {
+    logger[notice.level](notice.message);
   }
   return config.dir;
 }

@@ -85,6 +85,22 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
     const run = await runCli(sandbox, buildArgs('private-base'));
 
     expect(run.exitCode, run.stderr).toBe(0);
+    // Nothing the build needed was missing: the stored secret served its only registry.
+    expect(run.stderr).not.toContain('is not installed');
+  });
+
+  it('names a missing helper the user set for the registry the build pulls from (C15)', async () => {
+    writeUserConfig(sandbox, { auths: {}, credHelpers: { [registry.host]: 'corp-login' } });
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(
+      `warn: docker-credential-corp-login (your docker config's credHelpers for ` +
+        `${registry.host}) is not installed: the build pulls from ${registry.host} without ` +
+        'the credentials it would give',
+    );
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
   it("keeps the user's current context and selected builder (C14)", async () => {
