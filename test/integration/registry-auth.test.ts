@@ -56,6 +56,18 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
     expect(filesContaining(sandbox.dir, Buffer.from(registry.password))).toEqual([]);
   });
 
+  it('never shows the auth or the generated config.json, even at debug level (C27)', async () => {
+    await storeRegistrySecret();
+
+    const run = await runCli(sandbox, ['--log-level', 'debug', ...buildArgs('private-base')]);
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('debug: plan');
+    expect(run.raw.includes(registry.password)).toBe(false);
+    expect(run.raw.includes(auth)).toBe(false);
+    expect(run.raw.includes('"auths"')).toBe(false);
+  });
+
   it('fails with a wrong password in the secret', async () => {
     await setSecret(
       sandbox,
