@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
   createBuildSandbox,
+  ORG,
   PROJECT,
   startBuildUntil,
   type BuildSandbox,
 } from '../helpers/build-sandbox.js';
 import { filesContaining, leftovers } from '../helpers/canary.js';
-import { REPO_ROOT, runCli, type CliRun } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, setSecret, type CliRun } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 import { removeImage, withLocalContainer } from '../helpers/images.js';
 import { ProcWatch } from '../helpers/proc-watch.js';
@@ -163,6 +164,29 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stdout).toBe('');
     expect(result.stdout + result.stderr).not.toContain(value);
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it('masks an identity token (ACR style) wherever the command prints it (C18)', async () => {
+    const token = `eyJhbGciOiJSUzI1NiJ9.acr-refresh-${Date.now()}`;
+    const user = '00000000-0000-0000-0000-000000000000';
+    await setSecret(
+      sandbox,
+      ['acr', ...ORG, '--registry', 'myacr.azurecr.io', '--username', user, '--identity-token'],
+      token,
+    );
+
+    const result = await runCli(sandbox, [
+      'exec',
+      ...PROJECT,
+      '--',
+      'sh',
+      '-c',
+      'cat "$DOCKER_CONFIG/config.json"',
+    ]);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/"identitytoken": "\*\*\*"/);
+    expect(result.stdout + result.stderr).not.toContain(token);
   });
 
   it("keeps the store's master key and settings away from the command", async () => {
