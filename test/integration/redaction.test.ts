@@ -136,6 +136,9 @@ describe.runIf(requireEngine())('redaction of build output', () => {
     expect(tty.stderr).toContain('\x1b[');
     expect(tty.stderr).toContain('value: ***');
     expect(tty.raw.includes(sandbox.canary)).toBe(false);
+    // The key was printed (its armour shows) and none of its body lines came through (C26).
+    expect(tty.stderr).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+    for (const line of PEM_BODY) expect(tty.stderr).not.toContain(line.trim());
   });
 
   it("masks the user's own --secret values too, and counts them as provided", async () => {
