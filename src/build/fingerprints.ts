@@ -10,6 +10,7 @@ import path from 'node:path';
 
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import type { Secret } from '../secrets/model.js';
+import { makePrivateDirs } from '../private-dirs.js';
 
 export type Fingerprints = Record<string, string>;
 
@@ -49,7 +50,7 @@ export function changedIds(previous: Fingerprints, current: Fingerprints): strin
 }
 
 function loadOrCreateKey(file: string): Buffer {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makePrivateDirs(path.dirname(file));
   try {
     writeFileExclusive(file, randomBytes(32));
   } catch {
@@ -69,7 +70,7 @@ function readJson(file: string): Fingerprints | undefined {
 
 /** Write to a temporary name, then rename, so a concurrent reader never sees half a file. */
 function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makePrivateDirs(path.dirname(file));
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, text, { mode: 0o600 });
   fs.renameSync(temporary, file);

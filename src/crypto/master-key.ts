@@ -9,6 +9,7 @@ import { errorCode } from '../errno.js';
 import { StoreError } from '../errors.js';
 import { ownedByUs } from '../ownership.js';
 import { generateKey, KEY_BYTES } from './envelope.js';
+import { makePrivateDirs } from '../private-dirs.js';
 
 export const MASTER_KEY_ENV = 'ONA_BUILD_MASTER_KEY';
 
@@ -122,7 +123,7 @@ function createKeyFile(keyFile: string): Buffer | undefined {
   const temp = path.join(dir, `.${path.basename(keyFile)}.${randomBytes(6).toString('hex')}.tmp`);
 
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makePrivateDirs(dir);
     writePrivateFile(temp, `${key.toString('base64')}\n`);
     fs.linkSync(temp, keyFile);
     return key;

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { defaultDataDir } from '../paths.js';
+import { makePrivateDirs } from '../private-dirs.js';
 
 const LIST_FILE = 'temp-roots';
 
@@ -37,7 +38,7 @@ export function rememberRoot(file: string, root: string): void {
   const absolute = path.resolve(root);
   if (absolute.includes('\n') || knownRoots(file).includes(absolute)) return;
 
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makePrivateDirs(path.dirname(file));
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_APPEND;
   const fd = fs.openSync(file, flags | fs.constants.O_NOFOLLOW, 0o600);
   try {

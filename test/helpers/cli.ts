@@ -59,6 +59,8 @@ export interface CliOptions {
   readonly stderrFile?: string;
   readonly env?: Record<string, string>;
   readonly cwd?: string;
+  /** Kill the CLI after this many ms (a hang then fails the test instead of timing it out). */
+  readonly timeout?: number;
 }
 
 /** Starts the CLI without waiting, for tests that signal it mid-run. */
@@ -76,6 +78,7 @@ export function startCli(
     reject: false,
     encoding: 'buffer',
     stripFinalNewline: false,
+    timeout: options.timeout,
   });
 }
 

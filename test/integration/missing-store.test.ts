@@ -119,6 +119,26 @@ describe('a store path that does not exist', () => {
   });
 
   it.each([
+    ['store', '--store'],
+    ['key file', '--key-file'],
+  ])(
+    'fails at once, exit 4, when the %s cannot have a directory (under /proc)',
+    async (_, flag) => {
+      const run = await runCli(
+        sandbox,
+        ['secret', 'set', 'TOKEN', ...ORG, flag, '/proc/ona-build-nope/file'],
+        { input: 'value-123456', timeout: 20_000 },
+      );
+
+      expect(run.exitCode).toBe(4);
+      expect(run.stderr).toMatch(
+        /error: cannot use (secret store|master key file) \/proc\/ona-build-nope/,
+      );
+      expect(run.stderr).not.toContain('value-123456');
+    },
+  );
+
+  it.each([
     ['a reserved name', ['HOME', ...ORG]],
     ['a relative mount path', ['cfg', ...ORG, '--mount', 'relative/path']],
   ])('creates nothing when secret set refuses %s', async (_, args) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { errorCode } from '../../errno.js';
 import { StoreError } from '../../errors.js';
 import { ownedByUs } from '../../ownership.js';
+import { makePrivateDirs } from '../../private-dirs.js';
 
 /**
  * Everything about the path that can be refused before the file is opened. With `create`, a
@@ -101,7 +102,7 @@ export function refuseLooseMode(file: string): void {
  * and -shm files the mode of the database file.
  */
 function createPrivateFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makePrivateDirs(path.dirname(file));
   try {
     fs.closeSync(fs.openSync(file, 'wx', 0o600));
   } catch (error) {

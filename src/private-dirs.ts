@@ -1,0 +1,34 @@
+// Creates a directory and its missing parents, each mode 0700 (less the umask), one level at a
+// time. Node 20's own `mkdirSync(dir, { recursive: true })` never returns for a path under a
+// filesystem that refuses new entries with ENOENT (`/proc/x/store.db`): it steps back to the
+// parent on ENOENT and forward again on its EEXIST, forever, at full CPU. Here the first error
+// that is not EEXIST is thrown, as a plain mkdir reports it.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function makePrivateDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); !exists(at); at = path.dirname(at)) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+
+  for (const level of missing.reverse()) {
+    try {
+      fs.mkdirSync(level, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Whether anything is at `file`, a dangling symbolic link included (mkdir says EEXIST there). */
+function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
