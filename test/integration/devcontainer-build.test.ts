@@ -1,17 +1,19 @@
 // `ona-build devcontainer build` on the real engine: a Dockerfile-based configuration builds with
 // the stored secrets and its build arguments arrive byte for byte (C24); an image-based one is
-// pulled with the stored registry credential; a compose-based one is refused with a way out.
+// pulled with the stored registry credential; a compose-based one is refused with a way out;
+// build arguments that forward a stored secret are refused before anything runs (C12).
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createBuildSandbox, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
+import { createBuildSandbox, ORG, PROJECT, type BuildSandbox } from '../helpers/build-sandbox.js';
 import { leftovers } from '../helpers/canary.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, setSecret } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 import { imageExists, removeImage, withLocalContainer } from '../helpers/images.js';
+import { ProcWatch } from '../helpers/proc-watch.js';
 
 const GREETING = `Hello & world; $(id) "quoted" 'single' // not a comment`;
 
@@ -52,6 +54,27 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
       expect((await container.exec(['cat', '/marker.txt'])).output).toContain('workspace root');
     });
     expect(run.raw.includes(sandbox.canary)).toBe(false);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
+  it("refuses build.args that forward a stored secret's value, before any build (C12)", async () => {
+    const token = 'npm_fake_c12_value_7f3e';
+    await setSecret(sandbox, ['NPM_TOKEN', ...ORG], token);
+    const watch = new ProcWatch([]).start();
+
+    const run = await runCli(
+      sandbox,
+      ['devcontainer', 'build', ...PROJECT, '--workspace-folder', 'fixtures/devcontainer/c12'],
+      { env: { NPM_TOKEN: token } },
+    );
+    watch.stop();
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('NPM_TOKEN');
+    expect(run.stderr).toContain('--mount=type=secret');
+    expect(run.stderr).not.toMatch(/NODE_ENV/);
+    expect(run.raw.includes(token)).toBe(false);
+    expect([...watch.seen].filter((cmd) => cmd.includes('buildx build'))).toEqual([]);
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
