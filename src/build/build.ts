@@ -9,6 +9,7 @@ import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor } from '../signals.js';
 import { builderKindEnv, detectBuilder, namedClient, type Builder } from './builder.js';
 import { builderEnv } from './builder-env.js';
+import { refuseOwnFilesInContexts } from './context-guard.js';
 import { diagnoseFailure } from './diagnose.js';
 import {
   checkLocalContext,
@@ -62,6 +63,8 @@ export interface BuildOptions extends SessionOptions {
   readonly onlyReferenced?: boolean;
   /** Build even when a build argument carries a secret or looks like a credential. */
   readonly allowSecretBuildArgs?: boolean;
+  /** ona-build's own store and key file, which no build context may hold. */
+  readonly storeFiles?: { readonly store?: string; readonly keyFile?: string };
 }
 
 export async function runBuild(options: BuildOptions): Promise<number> {
@@ -91,6 +94,12 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   builder.catch(() => undefined);
 
   const prepared = await prepareSecrets(options);
+  refuseOwnFilesInContexts(
+    info,
+    options.passthrough,
+    { tempRoot: prepared.root.path, ...options.storeFiles },
+    options.logger,
+  );
   const checked = preflight({ ...options, info, secrets: prepared.secrets });
 
   if (options.dryRun) {

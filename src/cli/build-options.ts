@@ -90,6 +90,7 @@ export function toBuildOptions(
     signals,
     env: context.env,
     stateDir: context.stateDir,
+    storeFiles: context.storeFiles,
     stdout: context.stdout,
     stderr: context.stderr,
     stderrIsTty: process.stderr.isTTY === true,

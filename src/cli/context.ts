@@ -64,6 +64,8 @@ export interface CommandContext {
   openOrCreateSource(): SecretSource;
   /** The directory holding the store: per-installation state lives beside it. */
   readonly stateDir: string;
+  /** The store file, and the key file unless the key comes from ONA_BUILD_MASTER_KEY. */
+  readonly storeFiles: { readonly store: string; readonly keyFile?: string };
   close(): void;
 }
 
@@ -91,6 +93,10 @@ export function createContext(
     stdout: redactedOutput(outputs.stdout, redactor),
     stderr: redactedOutput(outputs.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
+    storeFiles: {
+      store: storePath,
+      keyFile: env.ONA_BUILD_MASTER_KEY ? undefined : (args.keyFile ?? defaultKeyFile(env)),
+    },
     openSource: () => open(false),
     openOrCreateSource: () => open(true),
     close() {

@@ -22,6 +22,7 @@ import {
 import { runCli, setSecret } from '../helpers/cli.js';
 import { EngineProxy } from '../helpers/engine-proxy.js';
 import { requireEngine } from '../helpers/engine.js';
+import { ProcWatch } from '../helpers/proc-watch.js';
 
 describe.runIf(requireEngine())('build lifecycle', () => {
   let sandbox: BuildSandbox;
@@ -229,6 +230,38 @@ describe.runIf(requireEngine())('build lifecycle', () => {
 
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain('is a symbolic link');
+    await nothingLeft();
+  });
+
+  it('refuses a --tmpdir inside the build context, where COPY . would take the secrets', async () => {
+    const context = fs.mkdtempSync(path.join(sandbox.runtimeDir, 'context-'));
+    fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM localhost:5000/base/busybox:1\n');
+    const inside = path.join(context, 'tmp');
+    fs.mkdirSync(inside, { mode: 0o700 });
+    const watch = new ProcWatch([]).start();
+
+    const run = await runCli(sandbox, ['build', ...PROJECT_ARGS, '--tmpdir', inside, context]);
+    watch.stop();
+
+    expect(run.exitCode).toBe(5);
+    expect(run.stderr).toContain(`(${inside}) is inside the build context ${context}`);
+    expect(fs.readdirSync(inside)).toEqual([]);
+    expect([...watch.seen].filter((cmd) => cmd.includes('buildx build'))).toEqual([]);
+    fs.rmSync(context, { recursive: true });
+    await nothingLeft();
+  });
+
+  it('refuses a build whose context holds the master key file (exit 4)', async () => {
+    const context = path.dirname(sandbox.env.ONA_BUILD_KEY_FILE);
+    fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM localhost:5000/base/busybox:1\n');
+
+    const run = await runCli(sandbox, ['build', ...PROJECT_ARGS, context]);
+    fs.rmSync(path.join(context, 'Dockerfile'));
+
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain(
+      `master key file ${sandbox.env.ONA_BUILD_KEY_FILE} is inside the build context ${context}`,
+    );
     await nothingLeft();
   });
 

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { OnaBuildError } from '../errors.js';
+import { Logger } from '../log.js';
+import { Redactor } from '../redact/index.js';
+import { localContexts, refuseOwnFilesInContexts, type OwnFiles } from './context-guard.js';
+import { readPassthrough } from './passthrough.js';
+
+let dir: string;
+let lines: string[];
+let logger: Logger;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-context-guard-'));
+  fs.mkdirSync(path.join(dir, 'ctx'));
+  lines = [];
+  const sink = { write: (text: string) => lines.push(text) };
+  logger = new Logger({ level: 'info', format: 'text', redactor: new Redactor(), sink });
+});
+
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function check(args: string[], own: Partial<OwnFiles>): void {
+  const files = { tempRoot: path.join(dir, 'shm'), ...own };
+  refuseOwnFilesInContexts(readPassthrough(args), args, files, logger);
+}
+
+function thrown(run: () => void): OnaBuildError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof OnaBuildError) return error;
+    throw error;
+  }
+  throw new Error('expected an OnaBuildError');
+}
+
+describe('localContexts', () => {
+  it('lists the local context and the local named contexts, not images or URLs', () => {
+    const args = [
+      '--build-context',
+      'src=../src',
+      '--build-context=base=docker-image://alpine:3',
+      '--build-context',
+      'layout=oci-layout:///tmp/layout',
+      '--build-context',
+      'git=https://github.com/x/y.git',
+      '.',
+    ];
+
+    expect(localContexts(readPassthrough(args), args)).toEqual(['.', '../src']);
+  });
+
+  it('has none for a remote or stdin context', () => {
+    const args = ['https://github.com/x/y.git'];
+
+    expect(localContexts(readPassthrough(args), args)).toEqual([]);
+  });
+});
+
+describe('refuseOwnFilesInContexts', () => {
+  const ctx = () => path.join(dir, 'ctx');
+
+  it('refuses a temp root inside the build context (exit 5), naming both', () => {
+    const tempRoot = path.join(ctx(), 'tmp');
+
+    const error = thrown(() => check([ctx()], { tempRoot }));
+
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toContain(`(${tempRoot}) is inside the build context ${ctx()}`);
+  });
+
+  it('refuses a temp root inside a named build context, reached through a link', () => {
+    fs.mkdirSync(path.join(dir, 'other', 'tmp'), { recursive: true });
+    fs.symlinkSync(path.join(dir, 'other'), path.join(dir, 'link'));
+    const args = ['--build-context', `extra=${path.join(dir, 'link')}`, ctx()];
+
+    expect(() => check(args, { tempRoot: path.join(dir, 'other', 'tmp') })).toThrow(
+      /is inside the build context/,
+    );
+  });
+
+  it('refuses a master key file inside the context (exit 4), though it does not exist yet', () => {
+    const keyFile = path.join(ctx(), '.ona', 'master.key');
+
+    const error = thrown(() => check([ctx()], { keyFile }));
+
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
+  });
+
+  it('warns about a store inside the context, and builds', () => {
+    check([ctx()], { store: path.join(ctx(), 'store.db') });
+
+    expect(lines.join('')).toContain(`warn: the secret store ${path.join(ctx(), 'store.db')}`);
+  });
+
+  it('lets through files beside the context', () => {
+    const beside = path.join(dir, 'state');
+
+    check([ctx()], {
+      tempRoot: path.join(beside, 'tmp'),
+      keyFile: path.join(beside, 'master.key'),
+      store: path.join(beside, 'store.db'),
+    });
+
+    expect(lines).toEqual([]);
+  });
+
+  it('counts a directory in the context whose name starts with .. as inside it', () => {
+    expect(() => check([ctx()], { tempRoot: path.join(ctx(), '..hidden', 'tmp') })).toThrow(
+      /is inside the build context/,
+    );
+  });
+});
