@@ -90,7 +90,7 @@ export function assertNothingSecret(
   }
 
   for (const { where, text } of places) {
-    if (guard.redact(text) !== text) {
+    if (guard.holdsSecret(text)) {
       throw new OnaBuildError(
         `refusing to start ${file}: ${where} would carry a secret value (this is a bug)`,
         'LEAK_GUARD',

@@ -71,7 +71,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
  */
 function rejectSecretsInCommand(options: ExecOptions): void {
   options.command.forEach((arg, index) => {
-    if (options.redactor.redact(arg) === arg) return;
+    if (!options.redactor.holdsSecret(arg)) return;
     const what = index === 0 ? 'the command' : `argument ${index} of the command`;
     throw new SecretError(
       `${what} carries the value (or an encoded form) of a stored secret: command lines are ` +
@@ -97,7 +97,7 @@ function commandEnv(
   for (const [name, value] of Object.entries(parent)) {
     // The command gets the build's secrets, not the keys to every scope of the store.
     if (value === undefined || name.startsWith('ONA_BUILD_')) continue;
-    if (options.redactor.redact(value) !== value) {
+    if (options.redactor.holdsSecret(value)) {
       options.logger.warn(`not passing ${name} to the command: it holds a stored secret's value`);
       continue;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { buildContextRegistries } from './preflight.js';
+import { buildContextRegistries, describeArgument } from './preflight.js';
 
 describe('buildContextRegistries', () => {
   it('names the registry each docker-image build context pulls from', () => {
@@ -20,5 +20,18 @@ describe('buildContextRegistries', () => {
     expect(buildContextRegistries(['--', '--build-context', 'a=docker-image://r.io/x'])).toEqual(
       [],
     );
+  });
+});
+
+describe('describeArgument', () => {
+  it.each([
+    [['--network=none', '--label=note=S', '.'], 1, 'the value of --label'],
+    [['--network=none', '--foo=S', '.'], 1, 'the value of --foo'],
+    [['-t', 'S', '.'], 1, 'the value of -t'],
+    [['--label', 'S', '.'], 1, 'the value of --label'],
+    [['-q', 'S'], 1, 'argument 2'],
+    [['S'], 0, 'argument 1'],
+  ])('names %j at %i as %s, never showing it', (args, index, expected) => {
+    expect(describeArgument(args, index)).toBe(expected);
   });
 });

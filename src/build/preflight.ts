@@ -26,6 +26,7 @@ import { registryOfImage } from '../secrets/registry-host.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
+import { VALUE_FLAGS } from './buildx-flags.js';
 import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 import { lookalikeRegistryWarnings } from './registry-hints.js';
 
@@ -127,15 +128,26 @@ export function preflight(options: PreflightOptions): Preflight {
 function rejectSecretsInOptions(options: PreflightOptions): void {
   const { redactor } = options;
   options.passthrough.forEach((arg, index) => {
-    if (redactor.redact(arg) === arg) return;
-    const flag = index > 0 && options.passthrough[index - 1].startsWith('-');
-    const what = flag ? `the value of ${options.passthrough[index - 1]}` : `option ${index + 1}`;
+    if (!redactor.holdsSecret(arg)) return;
+    const what = describeArgument(options.passthrough, index);
     throw new SecretError(
       `${what} carries the value (or an encoded form) of a stored secret: options end up in ` +
         'argv, logs and often the image; mount the secret instead (RUN --mount=type=secret)',
       'SECRET_IN_OPTIONS',
     );
   });
+}
+
+/**
+ * Names argument `index` without showing it: `the value of --label` for `--label=...` or for the
+ * argument after a flag that takes one, else its position.
+ */
+export function describeArgument(args: readonly string[], index: number): string {
+  const arg = args[index];
+  if (arg.startsWith('--') && arg.includes('=')) return `the value of ${arg.split('=', 1)[0]}`;
+  const previous = args[index - 1];
+  if (previous !== undefined && VALUE_FLAGS.has(previous)) return `the value of ${previous}`;
+  return `argument ${index + 1}`;
 }
 
 function valuesFromEnv(names: readonly string[], env: NodeJS.ProcessEnv): Record<string, string> {
@@ -194,7 +206,7 @@ function checkArgs(
  */
 function secretForms(fromEnv: Record<string, string>, redactor: Redactor): BuildArgProblem[] {
   return Object.entries(fromEnv).flatMap(([arg, value]) =>
-    redactor.redact(value) === value ? [] : [{ arg, reason: 'secret-form' as const }],
+    redactor.holdsSecret(value) ? [{ arg, reason: 'secret-form' as const }] : [],
   );
 }
 

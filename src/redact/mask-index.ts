@@ -301,16 +301,18 @@ export function isCutShort(mask: Buffer, at: number, data: Buffer, end: number):
 
 /**
  * `ranges` of data that ends at `length` for good (a complete text, or a stream at its end), with
- * the longest of `partials` that holds half its mask: the end cut that copy short.
+ * the longest of `partials` that holds half its mask (and `minimum` bytes): the end cut that copy
+ * short.
  */
 export function withCutByEnd(
   ranges: Ranges,
   partials: readonly PartialMatch[],
   length: number,
+  minimum = CUT_MIN,
 ): Ranges {
   const cut = partials.find(({ start, mask }) => {
     const kept = length - start;
-    return kept >= CUT_MIN && kept * 2 >= mask.length;
+    return kept >= minimum && kept * 2 >= mask.length;
   });
   return cut ? uniteRanges(ranges, [cut.start, length]) : ranges;
 }

@@ -312,3 +312,26 @@ describe('Redactor derived forms', () => {
     }
   });
 });
+
+describe('Redactor.holdsSecret', () => {
+  const value = 'canaryXYZZY-999999';
+  const redactor = redactorFor(source('c', Buffer.from(value)));
+
+  it.each([
+    ['the value', `x ${value} y`],
+    ['an encoded form', Buffer.from(value).toString('base64')],
+    ['a beginning holding half of it and 12 bytes, at the end', 'tag:canaryXYZZY-'],
+    ['its last half (12 bytes) anywhere', 'aXYZZY-999999b'],
+  ])('finds %s', (_label, text) => {
+    expect(redactor.holdsSecret(text)).toBe(true);
+  });
+
+  // Output cut short there would mask these (redact), but an argument ends where it ends.
+  it.each([
+    ['an argument ending in 9 bytes of its beginning', 'img:canaryXYZ'],
+    ['one ending in 8 bytes that begin its last half', 'XYZZY-99'],
+  ])('does not take %s for a copy', (_label, text) => {
+    expect(redactor.redact(text)).not.toBe(text);
+    expect(redactor.holdsSecret(text)).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@
 // error about a malformed value cannot print it; every sink (logger, buildx output) then passes
 // its text through the same Redactor.
 
-import { MaskIndex, withCutByEnd } from './mask-index.js';
+import { MaskIndex, PIECE_MIN, withCutByEnd } from './mask-index.js';
 import {
   buildMasks,
   mergeMaskSets,
@@ -81,6 +81,20 @@ export class Redactor {
     const ranges = withCutByEnd(found, partials, data.length);
     if (ranges.length === 0) return text;
     return renderMasked(data, ranges, data.length).output.toString('utf8');
+  }
+
+  /**
+   * Whether `text` (an argument, a variable's value) holds a secret value or a form of one, by
+   * the rules `redact` applies anywhere in output. Its end is not taken for output cut short
+   * there, which masks a shorter beginning: an argument that merely ends like the first 8 bytes
+   * of a value is no copy of it. A beginning holding half the value, 12 bytes or more, is.
+   */
+  holdsSecret(text: string): boolean {
+    if (this.#index.isEmpty || text.length === 0) return false;
+
+    const data = Buffer.from(text, 'utf8');
+    const { ranges, partials } = this.#index.scan(data);
+    return withCutByEnd(ranges, partials, data.length, PIECE_MIN).length > 0;
   }
 
   /** Masks a complete piece of output. Returns `data` itself when nothing matched. */
