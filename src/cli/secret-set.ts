@@ -127,6 +127,9 @@ function registryTarget(type: SecretType, args: Args): RegistryTarget | undefine
     if (args.registry !== undefined || args.username !== undefined) {
       throw new UsageError('--registry and --username only apply to registry secrets');
     }
+    if (args.identityToken) {
+      throw new UsageError('--identity-token only applies to registry secrets');
+    }
     return undefined;
   }
   if (!args.registry || !args.username) {

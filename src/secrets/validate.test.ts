@@ -94,8 +94,24 @@ describe('validateScope', () => {
     ['an organization with a slash', { kind: 'organization', org: 'a/b', owner: 'a/b' }],
     ['a project with a comma', { kind: 'project', org: 'acme', owner: 'web,api' }],
     ['a user name of 128 characters', { kind: 'user', org: 'acme', owner: 'u'.repeat(128) }],
+    ['an organization named ..', { kind: 'organization', org: '..', owner: '..' }],
+    ['a project named .', { kind: 'project', org: 'acme', owner: '.' }],
   ] as const)('rejects %s', (_label, scope) => {
     expect(errorOf(() => validateScope(scope)).code).toBe('SCOPE_NAME');
+  });
+
+  it('never repeats a name it refuses: a value may have been typed in its place', () => {
+    const scope = {
+      kind: 'organization',
+      org: 'S3cr3t P@ss!word',
+      owner: 'S3cr3t P@ss!word',
+    } as const;
+
+    const { message } = errorOf(() => validateScope(scope));
+
+    expect(message).toBe(
+      "invalid organization name (not repeated here): use 1 to 127 letters, digits, '_', '.' and '-'",
+    );
   });
 });
 

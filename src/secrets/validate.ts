@@ -56,10 +56,17 @@ export function validateScope(scope: Scope): void {
     ['organization', scope.org],
     [scope.kind, scope.owner],
   ] as const) {
+    // Not repeated, as secret names are not: a value may have been typed in its place.
     if (value.length === 0 || value.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(value)) {
       throw new SecretError(
-        `invalid ${label} name ${JSON.stringify(value)}: use 1 to ${MAX_NAME_LENGTH} letters, ` +
+        `invalid ${label} name (not repeated here): use 1 to ${MAX_NAME_LENGTH} letters, ` +
           `digits, '_', '.' and '-'`,
+        'SCOPE_NAME',
+      );
+    }
+    if (value === '.' || value === '..') {
+      throw new SecretError(
+        `invalid ${label} name "${value}": it would name a directory`,
         'SCOPE_NAME',
       );
     }

@@ -41,6 +41,14 @@ describe('usage errors', () => {
       'rawjson progress cannot be redacted reliably',
     ],
     [['secret', 'frob'], 'unknown secret command (not repeated here): name one of set, list'],
+    [
+      ['secret', 'set', 'X1', '--org', 'acme', '--identity-token'],
+      '--identity-token only applies to registry secrets',
+    ],
+    [
+      ['secret', 'set', 'X1', '--org', 'acme', '--mount', '/x', '--identity-token'],
+      '--identity-token only applies to registry secrets',
+    ],
     [['biuld', '--org', 'acme', '.'], 'unknown command (not repeated here): name one of secret'],
     [['secret', 'list', '--org', 'acme', '--store'], '--store needs a file'],
     [['gc', '--tmpdir', '/nonexistent/dir'], '--tmpdir /nonexistent/dir is not a directory'],
