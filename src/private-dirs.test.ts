@@ -34,6 +34,17 @@ describe('makePrivateDirs', () => {
   });
 
   it.each([
+    ['a dangling symbolic link', 'ENOENT'],
+    ['a regular file', 'ENOTDIR'],
+  ])('fails when the directory itself is %s (%s)', (label, code) => {
+    const at = path.join(dir, 'store-dir');
+    if (label === 'a regular file') fs.writeFileSync(at, '');
+    else fs.symlinkSync(path.join(dir, 'gone'), at);
+
+    expect(() => makePrivateDirs(at)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it.each([
     ['a dangling symbolic link', (at: string) => fs.symlinkSync(path.join(dir, 'gone'), at)],
     ['a regular file', (at: string) => fs.writeFileSync(at, '')],
   ])('fails, creating nothing, when a parent is %s', (_label, plant) => {

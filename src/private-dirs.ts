@@ -21,6 +21,14 @@ export function makePrivateDirs(dir: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+
+  // What was there already must be a directory, or a link to one (a dangling link throws ENOENT).
+  if (!fs.statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), {
+      code: 'ENOTDIR',
+      path: dir,
+    });
+  }
 }
 
 /** Whether anything is at `file`, a dangling symbolic link included (mkdir says EEXIST there). */

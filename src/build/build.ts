@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 
+import { describeErrno } from '../errno.js';
 import { BuildFailedError, DockerUnavailableError, UsageError } from '../errors.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
@@ -178,7 +179,8 @@ async function buildInRunDir(
   });
 
   if (result.spawnError) {
-    throw new DockerUnavailableError(`could not start ${builder.docker}`, {
+    const reason = describeErrno(result.spawnError);
+    throw new DockerUnavailableError(`could not start ${builder.docker}: ${reason}`, {
       cause: result.spawnError,
     });
   }

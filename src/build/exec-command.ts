@@ -16,6 +16,7 @@ import { planSecretMounts, secretFlags } from './plan.js';
 import { namedClient } from './builder.js';
 import { runBuilder } from './run-builder.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
+import { describeErrno } from '../errno.js';
 
 export interface ExecOptions extends SessionOptions {
   readonly command: readonly string[];
@@ -113,7 +114,8 @@ function commandEnv(
 function reportSpawnError(options: ExecOptions, error: Error): number {
   const code = (error as NodeJS.ErrnoException).code;
   const command = options.command[0];
-  options.logger.error(`could not start ${command}: ${code === 'ENOENT' ? 'not found' : code}`);
+  const reason = code === 'ENOENT' ? 'not found' : describeErrno(error);
+  options.logger.error(`could not start ${command}: ${reason}`);
   return code === 'ENOENT' ? 127 : 126;
 }
 

@@ -15,6 +15,7 @@ import { writeFileExclusive } from '../materialize/run-dir.js';
 import type { MaskSource, Redactor } from '../redact/index.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
 import { secretVariable, type UserSecretSpec } from './passthrough.js';
+import { describeErrno } from '../errno.js';
 
 /** A user `--secret` whose source was a stream, read here; see streamedArgs. */
 export interface StreamedSecret {
@@ -100,8 +101,10 @@ function readStreamAt(file: string, id: string): Buffer {
   try {
     fd = fs.openSync(file, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new SecretError(`--secret id=${id}: cannot read ${file} (${code})`, 'USER_SECRET');
+    throw new SecretError(
+      `--secret id=${id}: cannot read ${file}: ${describeErrno(error)}`,
+      'USER_SECRET',
+    );
   }
   try {
     return readStream(fd, id);

@@ -7,9 +7,11 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
-import { UsageError } from '../errors.js';
+import { describeErrno } from '../errno.js';
+import { StoreError, UsageError } from '../errors.js';
 import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
+import { makePrivateDirs } from '../private-dirs.js';
 import { Redactor } from '../redact/index.js';
 import type { SecretSource } from '../secrets/source.js';
 import { SqliteStore } from '../secrets/store/sqlite-store.js';
@@ -121,8 +123,21 @@ function openStore(
   // A new key is made only with a new store: an existing store's key is somewhere else
   // (a mistyped --key-file, say), and a fresh one could only fail to open it.
   const existingStore = holdsData(storePath) ? storePath : undefined;
+  // The store's directory first: where it cannot be made (under /proc, below a file), no key is
+  // made for a store that could not be.
+  if (create) makeStoreDir(storePath);
   const masterKey = loadMasterKey({ env, keyFile, create, existingStore });
   return SqliteStore.open({ path: storePath, masterKey, create });
+}
+
+function makeStoreDir(storePath: string): void {
+  try {
+    makePrivateDirs(path.dirname(storePath));
+  } catch (error) {
+    throw new StoreError(`cannot use secret store ${storePath}: ${describeErrno(error)}`, 'STORE', {
+      cause: error,
+    });
+  }
 }
 
 /** A file with something in it (a store being created is empty until its schema is written). */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 
 import { OnaBuildError, SecretError, UsageError } from '../errors.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
+import { describeErrno } from '../errno.js';
 
 /** `label` names the secret and its scope in errors: `secret NPM_TOKEN (organization acme)`. */
 export async function readSecretValue(
@@ -37,9 +38,7 @@ async function readValueFile(label: string, file: string): Promise<Buffer> {
     return fs.readFileSync(file);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SecretError) throw error;
-    throw new UsageError(
-      `cannot read --from-file ${file}: ${(error as NodeJS.ErrnoException).code}`,
-    );
+    throw new UsageError(`cannot read --from-file ${file}: ${describeErrno(error)}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { errorCode } from '../errno.js';
+import { describeErrno, errorCode } from '../errno.js';
 import { StoreError } from '../errors.js';
 import { ownedByUs } from '../ownership.js';
 import { generateKey, KEY_BYTES } from './envelope.js';
@@ -146,7 +146,7 @@ function writePrivateFile(file: string, text: string): void {
 }
 
 function keyFileError(keyFile: string, error: unknown): StoreError {
-  const reason = errorCode(error) ?? 'unknown error';
+  const reason = describeErrno(error);
   return new StoreError(`cannot use master key file ${keyFile}: ${reason}`, 'MASTER_KEY', {
     cause: error,
   });

@@ -132,11 +132,24 @@ describe('a store path that does not exist', () => {
 
       expect(run.exitCode).toBe(4);
       expect(run.stderr).toMatch(
-        /error: cannot use (secret store|master key file) \/proc\/ona-build-nope/,
+        /error: cannot use (secret store|master key file) \/proc\/ona-build-nope\/file: no such/,
       );
       expect(run.stderr).not.toContain('value-123456');
     },
   );
+
+  it('makes no key file for a store whose directory cannot be made', async () => {
+    const store = path.join(sandbox.dir, 'a-file', 'store.db');
+    fs.writeFileSync(path.dirname(store), '');
+
+    const run = await runCli(sandbox, ['secret', 'set', 'TOKEN', ...ORG, '--store', store], {
+      input: 'value-123456',
+    });
+
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toContain(`cannot use secret store ${store}: a part of the path is not a`);
+    expect(fs.existsSync(sandbox.env.ONA_BUILD_KEY_FILE)).toBe(false);
+  });
 
   it.each([
     ['a reserved name', ['HOME', ...ORG]],

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 
 import { decrypt, encrypt } from '../../crypto/envelope.js';
-import { errorCode } from '../../errno.js';
+import { describeErrno, errorCode } from '../../errno.js';
 import { OnaBuildError, StoreError } from '../../errors.js';
 import type { Scope } from '../model.js';
 import { missingStoreError, prepareStoreFile } from './store-file.js';
@@ -252,8 +252,8 @@ export function toStoreError(error: unknown, file: string): unknown {
     );
   }
 
-  const reason = error instanceof Database.SqliteError ? sqliteReason(error) : errorCode(error);
-  if (reason === undefined) return error;
+  if (!(error instanceof Database.SqliteError) && errorCode(error) === undefined) return error;
+  const reason = error instanceof Database.SqliteError ? sqliteReason(error) : describeErrno(error);
   return new StoreError(`cannot use secret store ${file}: ${reason}`, 'STORE', { cause: error });
 }
 
