@@ -41,7 +41,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
 
     const shimDir = path.join(dir.path, 'bin');
     fs.mkdirSync(shimDir, { mode: 0o700 });
-    const script = shimScript({ realDocker, buildFlags: secretFlags(planned) });
+    const ids = planned.map((secret) => secret.id);
+    const script = shimScript({ realDocker, buildFlags: secretFlags(planned), ids });
     writeFileExclusive(path.join(shimDir, 'docker'), Buffer.from(script), 0o700);
     if (options.signals.signal) return exitCodeFor(options.signals.signal);
 

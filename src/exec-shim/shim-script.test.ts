@@ -19,7 +19,8 @@ describe('shimScript', () => {
     // The "real" docker prints each argument on its own line, so the test sees the exact argv.
     fs.writeFileSync(real, '#!/bin/sh\nfor a do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
     shim = path.join(dir, 'docker');
-    fs.writeFileSync(shim, shimScript({ realDocker: real, buildFlags: FLAGS }), { mode: 0o755 });
+    const script = shimScript({ realDocker: real, buildFlags: FLAGS, ids: ['a.b', 'c'] });
+    fs.writeFileSync(shim, script, { mode: 0o755 });
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +118,27 @@ describe('shimScript', () => {
     [['buildx', 'build', '-o', 'out', '.']],
     [['run', '-o', '-', 'img']],
   ])('lets %j write its result to a file, or run unchanged', (args) => {
+    expect(refused(args).status).toBe(0);
+  });
+
+  it.each([
+    [['buildx', 'build', '--secret', 'id=c,src=/etc/hostname', '.']],
+    [['build', '--secret=src=/etc/hostname,ID=a.b', '.']],
+    [['buildx', 'build', '--secret', 'id=a.b', '.']],
+  ])('refuses %j, whose own --secret reuses an id it provides', (args) => {
+    const result = refused(args);
+
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('a --secret flag of the build names an id that ona-build');
+    expect(result.stderr).not.toContain('/etc/hostname');
+  });
+
+  it.each([
+    [['buildx', 'build', '--secret', 'id=axb,src=/etc/hostname', '.']],
+    [['buildx', 'build', '--secret', 'id=c2', '.']],
+    [['run', '--secret', 'id=c', 'img']],
+  ])('lets %j through: another id, or not a build', (args) => {
     expect(refused(args).status).toBe(0);
   });
 

@@ -25,6 +25,11 @@ export interface ShimOptions {
   readonly realDocker: string;
   /** Flags to add to each build: `--secret`, `id=...,src=...` pairs. */
   readonly buildFlags: readonly string[];
+  /**
+   * The ids those flags provide. A build's own `--secret` with one of them is refused, as `ona-build
+   * build` refuses it: buildx would take one of the two, silently.
+   */
+  readonly ids: readonly string[];
 }
 
 export function shimScript(options: ShimOptions): string {
@@ -44,6 +49,7 @@ output() {
     *,type=tar,*|*,type=oci,*) refuse ${shQuote(ARCHIVE_REFUSED)} ;;
   esac
 }
+${secretCheck(options.ids)}
 state=global
 build=no
 previous=
@@ -54,6 +60,8 @@ for arg do
     case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
     case $previous in -o|--output) output "$arg" ;; esac
     case $arg in --output=*) output "\${arg#--output=}" ;; -o?*) output "\${arg#-o}" ;; esac
+    case $previous in --secret) secret "$arg" ;; esac
+    case $arg in --secret=*) secret "\${arg#--secret=}" ;; esac
     previous=$arg
   fi
   case $state in
@@ -79,4 +87,22 @@ done
 if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then rawjson; fi
 exec "$real" "$@"
 `;
+}
+
+const SECRET_TAKEN =
+  'a --secret flag of the build names an id that ona-build provides from the store: buildx ' +
+  'would use only one of them; remove the flag or rename one of them';
+
+/**
+ * `secret SPEC`: refuses a spec naming one of `ids`. Keys are case-insensitive to buildx; the id
+ * is matched as written (quoted, so literally). The spec is not repeated: it is the user's text.
+ */
+function secretCheck(ids: readonly string[]): string {
+  if (ids.length === 0) return 'secret() { :; }';
+  const taken = ids.map((id) => `*,[iI][dD]=${shQuote(id)},*`).join('|');
+  return `secret() {
+  case ",$1," in
+    ${taken}) refuse ${shQuote(SECRET_TAKEN)} ;;
+  esac
+}`;
 }

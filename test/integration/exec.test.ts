@@ -134,6 +134,16 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('refuses a build by the command whose own --secret reuses a stored id', async () => {
+    const spec = 'id=canary,src=/etc/hostname';
+    const build = ['docker', 'buildx', 'build', '--secret', spec, 'fixtures/secrets-read'];
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('a --secret flag of the build names an id that ona-build');
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
+
   it('refuses a build by the command writing an archive to stdout', async () => {
     const build = ['docker', 'buildx', 'build', '-o', '-', 'fixtures/secrets-read'];
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
