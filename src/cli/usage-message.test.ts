@@ -53,6 +53,18 @@ describe('safeUsageMessage', () => {
     expect(text).not.toMatch(/biuld|xyzzy/);
   });
 
+  const NOT_ENOUGH = 'Not enough non-option arguments: got 0, need at least 1';
+
+  it.each([
+    [['secret', 'set', '--org', 'a'], 'secret set needs the NAME of the secret'],
+    [['--log-level', 'debug', 'secret', 'rm', '--org', 'a'], 'secret rm needs the NAME'],
+    [['scan', '--org', 'a'], 'scan needs the IMAGE to look in'],
+    [['devcontainer'], 'name a devcontainer command: build'],
+    [['devcontainer', 'up'], 'unknown devcontainer command (not repeated here): name one of build'],
+  ])('names what %j is missing', (argv, message) => {
+    expect(safeUsageMessage(NOT_ENOUGH, argv)).toContain(message);
+  });
+
   it('passes other messages through', () => {
     expect(safeUsageMessage('Missing required argument: org', [])).toBe(
       'Missing required argument: org',
@@ -65,6 +77,6 @@ describe('safeUsageMessage', () => {
 
     const safe = safeUsageMessage(message, ['--type', 'hunter2-value']);
 
-    expect(safe).toBe('invalid value for --type (not repeated here), Choices: "env", "file"');
+    expect(safe).toBe('invalid value for --type (not repeated here); choices: "env", "file"');
   });
 });

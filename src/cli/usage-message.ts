@@ -12,6 +12,7 @@ const COMMAND_TREE: Readonly<Record<string, readonly string[]>> = {
 /** "secret, build, ... or doctor": the commands under `parent`, as usage errors list them. */
 export function listCommands(parent = ''): string {
   const names = COMMAND_TREE[parent];
+  if (names.length === 1) return names[0];
   return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
@@ -23,7 +24,12 @@ export function safeUsageMessage(message: string, argv: readonly string[]): stri
   const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: [\s\S]*?(, Choices: .*)?$/.exec(
     message,
   );
-  if (invalid) return `invalid value for --${invalid[1]} (not repeated here)${invalid[2] ?? ''}`;
+  if (invalid) {
+    const choices = invalid[2]?.replace(', Choices:', '; choices:') ?? '';
+    return `invalid value for --${invalid[1]} (not repeated here)${choices}`;
+  }
+
+  if (message.startsWith('Not enough non-option arguments')) return missingArgument(argv);
 
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (!unknown) return message;
@@ -47,6 +53,48 @@ export function safeUsageMessage(message: string, argv: readonly string[]): stri
   // `exec --org a --project b sh -c x` reads -c as exec's own option.
   if (argv.includes('exec') && !argv.includes('--')) parts.push('put -- before the command to run');
   return parts.join('; ');
+}
+
+// What each command that takes an argument of its own needs, said when none is given.
+const MISSING_ARGUMENT: Readonly<Record<string, string>> = {
+  'secret set':
+    'secret set needs the NAME of the secret (its value comes from stdin or --from-file)',
+  'secret rm': 'secret rm needs the NAME of the secret',
+  scan: 'scan needs the IMAGE to look in',
+  exec: 'exec needs the COMMAND to run, after --',
+};
+
+/** yargs' "Not enough non-option arguments: got 0, need at least 1", said for the command. */
+function missingArgument(argv: readonly string[]): string {
+  const parent = parentOfUnknownCommand(argv);
+  if (parent !== undefined && parent !== '') {
+    return `unknown ${parent} command (not repeated here): name one of ${listCommands(parent)}`;
+  }
+
+  const command = commandPath(argv);
+  if (COMMAND_TREE[command] !== undefined) {
+    return `name a ${command} command: ${listCommands(command)}`;
+  }
+  return (
+    MISSING_ARGUMENT[command] ?? `${command} needs an argument: see ona-build ${command} --help`
+  );
+}
+
+/** The commands named at the start of `argv` (`secret set`), global options skipped. */
+function commandPath(argv: readonly string[]): string {
+  const path: string[] = [];
+  let parent = '';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('-')) {
+      if (GLOBAL_VALUE_OPTIONS.has(arg) && !arg.includes('=')) i++;
+      continue;
+    }
+    if (!COMMAND_TREE[parent]?.includes(arg)) break;
+    path.push(arg);
+    parent = arg;
+  }
+  return path.join(' ');
 }
 
 /** Words typed where none belong, counted rather than shown: one may be a secret value. */
