@@ -73,8 +73,9 @@ export const handler = withContext<Args>(async (args, context) => {
   // Before the store is opened: a refused secret must not leave a new store and key behind.
   validateSecret({ ...stored, value });
   const source = context.openOrCreateSource();
+  const before = (await source.list([scope])).find((meta) => meta.name === args.name);
   await source.put({ ...stored, value });
-  context.logger.info(`stored ${type} secret ${args.name} (${describeScope(scope)})`);
+  context.logger.info(storedMessage(before?.type, type, label));
   warnSameMount(stored, await source.list([scope]), label, context);
   if (type === 'env' && isStartupVariable(args.name)) {
     context.logger.warn(
@@ -90,6 +91,13 @@ export const handler = withContext<Args>(async (args, context) => {
     context.logger.warn(`${label} is too short to be masked in build output; use a longer value`);
   }
 });
+
+/** `stored env secret X (...)`, or `replaced ...`, saying so when the type changes too. */
+function storedMessage(previous: SecretType | undefined, type: SecretType, label: string): string {
+  if (previous === undefined) return `stored ${type} ${label}`;
+  if (previous === type) return `replaced ${type} ${label}`;
+  return `replaced ${previous} ${label} with a ${type} secret`;
+}
 
 /**
  * Two secrets of one scope with one target (file path or registry host) cannot both apply: the

@@ -77,6 +77,21 @@ describe('secret set input', () => {
     expect(await storedValue('BIG')).toBeUndefined();
   });
 
+  it('says when it replaces a secret, and from which type', async () => {
+    const set = (...extra: string[]) =>
+      runCli(sandbox, ['secret', 'set', 'REPLACED', ...ORG, ...extra], { input: 'value-one-1' });
+
+    const first = await set();
+    const again = await set();
+    const retyped = await set('--mount', '/etc/replaced');
+
+    expect(first.stderr).toContain('stored env secret REPLACED (organization acme)');
+    expect(again.stderr).toContain('replaced env secret REPLACED (organization acme)');
+    expect(retyped.stderr).toContain(
+      'replaced env secret REPLACED (organization acme) with a file secret',
+    );
+  });
+
   it('refuses a directory (exit 2)', async () => {
     const run = await runCli(sandbox, ['secret', 'set', 'DIR', ...ORG, '--from-file', '/tmp']);
 
