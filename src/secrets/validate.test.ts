@@ -149,18 +149,19 @@ describe('validateSecret', () => {
   );
 
   it.each([
-    ['no mount', undefined],
-    ['an empty mount', ''],
-    ['a relative mount', 'root/.npmrc'],
-    ['a dot-relative mount', './.npmrc'],
-    ['a mount with ..', '/root/../etc/passwd'],
-    ['a mount with //', '/root//.npmrc'],
-    ['a trailing slash', '/root/'],
-    ['the root itself', '/'],
-    ['a newline', '/root/.npm\nrc'],
-    ['a NUL byte', '/root/.npm\0rc'],
-  ])('rejects a file secret with %s', (_label, mount) => {
+    ['no mount', undefined, 'a file secret needs --mount with an absolute path'],
+    ['an empty mount', '', 'a file secret needs --mount'],
+    ['a relative mount', 'root/.npmrc', 'must be absolute'],
+    ['a dot-relative mount', './.npmrc', 'must be absolute'],
+    ['a mount with ..', '/root/../etc/passwd', 'is not normalised: write /etc/passwd'],
+    ['a mount with //', '/root//.npmrc', 'is not normalised: write /root/.npmrc'],
+    ['a trailing slash', '/root/', 'is not normalised: write /root'],
+    ['the root itself', '/', 'mount path / names no file'],
+    ['a newline', '/root/.npm\nrc', 'holds a control character (a line break?)'],
+    ['a NUL byte', '/root/.npm\0rc', 'holds a control character'],
+  ])('rejects a file secret with %s, saying why', (_label, mount, why) => {
     expect(() => validateSecret(secret({ type: 'file', mount }))).toThrow(SecretError);
+    expect(errorOf(() => validateSecret(secret({ type: 'file', mount }))).message).toContain(why);
   });
 
   it('accepts a value of exactly 512000 bytes', () => {

@@ -122,10 +122,19 @@ function validateEnvName(name: string, where: string): void {
 function validateMount(mount: string | undefined, where: string): void {
   if (!mount) throw new SecretError(`${where}: a file secret needs --mount with an absolute path`);
 
-  if (!path.posix.isAbsolute(mount) || mount.includes('\0') || /[\n\r]/.test(mount)) {
-    throw new SecretError(`${where}: mount path ${JSON.stringify(mount)} must be absolute`);
+  const shown = JSON.stringify(mount);
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(mount)) {
+    throw new SecretError(
+      `${where}: mount path ${shown} holds a control character (a line break?)`,
+    );
   }
+  if (!path.posix.isAbsolute(mount)) {
+    throw new SecretError(`${where}: mount path ${shown} must be absolute`);
+  }
+  if (mount === '/') throw new SecretError(`${where}: mount path / names no file`);
   if (path.posix.normalize(mount) !== mount || mount.endsWith('/')) {
-    throw new SecretError(`${where}: mount path ${JSON.stringify(mount)} is not normalised`);
+    const normal = path.posix.normalize(mount).replace(/(.)\/$/, '$1');
+    throw new SecretError(`${where}: mount path ${shown} is not normalised: write ${normal}`);
   }
 }
