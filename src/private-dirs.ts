@@ -6,10 +6,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { lexists } from './lexists.js';
 
 export function makePrivateDirs(dir: string): void {
   const missing: string[] = [];
-  for (let at = path.resolve(dir); !exists(at); at = path.dirname(at)) {
+  for (let at = path.resolve(dir); !lexists(at); at = path.dirname(at)) {
     missing.push(at);
     if (path.dirname(at) === at) break;
   }
@@ -28,15 +29,5 @@ export function makePrivateDirs(dir: string): void {
       code: 'ENOTDIR',
       path: dir,
     });
-  }
-}
-
-/** Whether anything is at `file`, a dangling symbolic link included (mkdir says EEXIST there). */
-function exists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
   }
 }

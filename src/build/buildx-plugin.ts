@@ -3,10 +3,10 @@
 // cli-plugins/manager). Asking `docker buildx version` instead costs three program start-ups on
 // every build, which was the largest single part of the wrapper's overhead on a cached build.
 
-import fs from 'node:fs';
 import path from 'node:path';
 
 import { userDockerConfigDir } from '../materialize/docker-config.js';
+import { lexists } from '../lexists.js';
 import { isExecutableFile } from '../which.js';
 
 export const SYSTEM_PLUGIN_DIRS = [
@@ -33,16 +33,7 @@ export function locateBuildxPlugin(
   systemDirs: readonly string[] = SYSTEM_PLUGIN_DIRS,
 ): BuildxPlugin | undefined {
   const dirs = [path.join(userDockerConfigDir(env), 'cli-plugins'), ...systemDirs];
-  const found = dirs.map((dir) => path.join(dir, 'docker-buildx')).find(exists);
+  const found = dirs.map((dir) => path.join(dir, 'docker-buildx')).find(lexists);
 
   return found === undefined ? undefined : { path: found, usable: isExecutableFile(found) };
-}
-
-function exists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
