@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+
 import { lexists } from './lexists.js';
 
 export function makePrivateDirs(dir: string): void {
