@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { MaterializeError, StoreError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { isLocalContext, type PassthroughInfo } from './passthrough.js';
+import { buildContextSources, isLocalContext, type PassthroughInfo } from './passthrough.js';
 
 /** The files of ona-build's own that a build must not be able to read. */
 export interface OwnFiles {
@@ -63,19 +63,10 @@ export function refuseOwnFilesInContexts(
 
 /** The main context when it is a local path, and the local paths of `--build-context`. */
 export function localContexts(info: PassthroughInfo, args: readonly string[]): string[] {
-  const contexts = isLocalContext(info.context) ? [info.context] : [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') break;
-    const value = args[i] === '--build-context' ? args[++i] : namedContextInline(args[i]);
-    const source = /^[^=]+=(.*)$/s.exec(value ?? '')?.[1];
-    // Other sources (docker-image://, oci-layout://, target:, URLs) are no local directory.
-    if (source !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(source)) contexts.push(source);
-  }
-  return contexts;
-}
-
-function namedContextInline(arg: string): string | undefined {
-  return arg.startsWith('--build-context=') ? arg.slice('--build-context='.length) : undefined;
+  const main = isLocalContext(info.context) ? [info.context] : [];
+  // Other sources (docker-image://, oci-layout://, target:, URLs) are no local directory.
+  const named = buildContextSources(args).filter((source) => !/^[a-z][a-z0-9+.-]*:/i.test(source));
+  return [...main, ...named];
 }
 
 /** The first of `dirs` that is `file` or holds it, both with symbolic links resolved. */

@@ -95,6 +95,22 @@ export function localDockerfilePath(info: PassthroughInfo): string | undefined {
   return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
 }
 
+/** What each `--build-context NAME=SOURCE` names: a path, `docker-image://REF`, a URL... */
+export function buildContextSources(args: readonly string[]): string[] {
+  const sources: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') break;
+    const value = args[i] === '--build-context' ? args[++i] : inlineBuildContext(args[i]);
+    const source = /^[^=]+=(.*)$/s.exec(value ?? '')?.[1];
+    if (source !== undefined) sources.push(source);
+  }
+  return sources;
+}
+
+function inlineBuildContext(arg: string): string | undefined {
+  return arg.startsWith('--build-context=') ? arg.slice('--build-context='.length) : undefined;
+}
+
 /** The build context or the Dockerfile comes from stdin (`-`). */
 export function readsStdin(info: PassthroughInfo): boolean {
   return info.context === '-' || info.dockerfile === '-';

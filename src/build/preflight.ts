@@ -27,7 +27,7 @@ import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
 import { VALUE_FLAGS } from './buildx-flags.js';
-import { localDockerfilePath, type PassthroughInfo } from './passthrough.js';
+import { buildContextSources, localDockerfilePath, type PassthroughInfo } from './passthrough.js';
 import { lookalikeRegistryWarnings } from './registry-hints.js';
 
 export interface PreflightOptions {
@@ -319,16 +319,8 @@ function refuseMissingTarget(analysis: DockerfileAnalysis, dockerfile: string): 
  * image NAME then comes from REF, which the Dockerfile does not name.
  */
 export function buildContextRegistries(args: readonly string[]): string[] {
-  const hosts: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--') break;
-    const value = args[i] === '--build-context' ? args[++i] : inlineValue(args[i]);
-    const image = /^[^=]+=docker-image:\/\/(.+)$/.exec(value ?? '')?.[1];
-    if (image) hosts.push(registryOfImage(image));
-  }
-  return hosts;
-}
-
-function inlineValue(arg: string): string | undefined {
-  return arg.startsWith('--build-context=') ? arg.slice('--build-context='.length) : undefined;
+  return buildContextSources(args).flatMap((source) => {
+    const image = /^docker-image:\/\/(.+)$/.exec(source)?.[1];
+    return image ? [registryOfImage(image)] : [];
+  });
 }
