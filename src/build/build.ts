@@ -71,7 +71,6 @@ export interface BuildOptions extends SessionOptions {
 export async function runBuild(options: BuildOptions): Promise<number> {
   const { env } = options;
   const info = readPassthrough(options.passthrough);
-  checkLocalContext(info);
   refuseUnredactableProgress(options.passthrough, env);
   refuseScanAfterPush(options.passthrough, options.scanLeaks ?? 'off');
   refuseUnscannableOutputs(options.passthrough, options.scanLeaks ?? 'off');
@@ -95,6 +94,8 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   builder.catch(() => undefined);
 
   const prepared = await prepareSecrets(options);
+  // Once the values are masks: a path typed here may hold one, and the error repeats the path.
+  checkLocalContext(info);
   refuseOwnFilesInContexts(
     info,
     options.passthrough,

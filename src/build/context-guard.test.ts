@@ -55,10 +55,17 @@ describe('localContexts', () => {
     expect(localContexts(readPassthrough(args), args)).toEqual(['.', '../src']);
   });
 
-  it('has none for a remote or stdin context', () => {
-    const args = ['https://github.com/x/y.git'];
+  it.each([['https://github.com/x/y.git'], ['git@github.com:x/y.git'], ['-']])(
+    'has none for the remote or stdin context %s',
+    (context) => {
+      expect(localContexts(readPassthrough([context]), [context])).toEqual([]);
+    },
+  );
 
-    expect(localContexts(readPassthrough(args), args)).toEqual([]);
+  it('counts a named context shaped like an address of no known kind as a directory', () => {
+    const args = ['--build-context', 'k=x:/tmp/state', '--build-context', 't=target:base', '.'];
+
+    expect(localContexts(readPassthrough(args), args)).toEqual(['.', 'x:/tmp/state']);
   });
 });
 
@@ -84,13 +91,48 @@ describe('refuseOwnFilesInContexts', () => {
     );
   });
 
-  it('refuses a master key file inside the context (exit 4), though it does not exist yet', () => {
-    const keyFile = path.join(ctx(), '.ona', 'master.key');
+  it('refuses a master key file inside the context (exit 4)', () => {
+    const keyFile = path.join(ctx(), 'master.key');
+    fs.writeFileSync(keyFile, 'a-key');
 
     const error = thrown(() => check([ctx()], { keyFile }));
 
     expect(error.exitCode).toBe(4);
     expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
+  });
+
+  it('lets a key path inside the context through when no file is there (the key is in env)', () => {
+    check([ctx()], { keyFile: path.join(ctx(), 'master.key') });
+
+    expect(lines).toEqual([]);
+  });
+
+  it.each([
+    ['the master key file', 'keyFile'],
+    ['the store', 'store'],
+  ] as const)('refuses -f naming %s, whose lines the builder would print', (_label, which) => {
+    const file = path.join(dir, 'state', 'file');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, 'not a Dockerfile');
+
+    const error = thrown(() => check(['-f', file, ctx()], { [which]: file }));
+
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toContain(`the Dockerfile ${file} is one of ona-build's own files`);
+  });
+
+  it('takes a context that looks like a URL of no remote kind (x://tmp) for the path it is', () => {
+    fs.mkdirSync(path.join(dir, 'x:'));
+    fs.symlinkSync(dir, path.join(dir, 'x:', 'tmp'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(() => check(['x://tmp'], { tempRoot: path.join(dir, 'shm') })).toThrow(
+        /is inside the build context x:\/\/tmp/,
+      );
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('warns about a store inside the context, and builds', () => {

@@ -8,14 +8,21 @@ import path from 'node:path';
 
 import { MaterializeError, StoreError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { buildContextSources, isLocalContext, type PassthroughInfo } from './passthrough.js';
+import { lexists } from '../lexists.js';
+import {
+  buildContextSources,
+  isLocalContext,
+  isLocalSource,
+  localDockerfilePath,
+  type PassthroughInfo,
+} from './passthrough.js';
 
 /** The files of ona-build's own that a build must not be able to read. */
 export interface OwnFiles {
   /** The directory the run directory goes in (the temp root). */
   readonly tempRoot: string;
   readonly store?: string;
-  /** Undefined when the master key comes from ONA_BUILD_MASTER_KEY. */
+  /** Checked only where a file is: with ONA_BUILD_MASTER_KEY set, there may be none. */
   readonly keyFile?: string;
 }
 
@@ -41,7 +48,10 @@ export function refuseOwnFilesInContexts(
     );
   }
 
-  const keyContext = own.keyFile === undefined ? undefined : containing(contexts, own.keyFile);
+  // A key that comes from ONA_BUILD_MASTER_KEY may still have a file: it is refused if there.
+  const keyFile = own.keyFile !== undefined && lexists(own.keyFile) ? own.keyFile : undefined;
+  refuseOwnDockerfile(info, own, keyFile);
+  const keyContext = keyFile === undefined ? undefined : containing(contexts, keyFile);
   if (keyContext !== undefined) {
     throw new StoreError(
       `the master key file ${own.keyFile} is inside the build context ${keyContext}: the build ` +
@@ -61,12 +71,28 @@ export function refuseOwnFilesInContexts(
   }
 }
 
+/**
+ * BuildKit prints a line of a Dockerfile it cannot parse, and those of ona-build's files are not
+ * in the redactor: a `-f` (or a devcontainer.json `build.dockerfile`) naming the key file, the
+ * store or a file in the temp root would print their contents in the build's log.
+ */
+function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: string): void {
+  const dockerfile = localDockerfilePath(info);
+  if (dockerfile === undefined) return;
+
+  const ownFiles = [own.tempRoot, keyFile, own.store].filter((file) => file !== undefined);
+  if (containing(ownFiles, dockerfile) === undefined) return;
+  throw new MaterializeError(
+    `the Dockerfile ${dockerfile} is one of ona-build's own files (the master key, the store or ` +
+      'a secret file): the builder would print its lines',
+    'OWN_FILE_AS_DOCKERFILE',
+  );
+}
+
 /** The main context when it is a local path, and the local paths of `--build-context`. */
 export function localContexts(info: PassthroughInfo, args: readonly string[]): string[] {
   const main = isLocalContext(info.context) ? [info.context] : [];
-  // Other sources (docker-image://, oci-layout://, target:, URLs) are no local directory.
-  const named = buildContextSources(args).filter((source) => !/^[a-z][a-z0-9+.-]*:/i.test(source));
-  return [...main, ...named];
+  return [...main, ...buildContextSources(args).filter(isLocalSource)];
 }
 
 /** The first of `dirs` that is `file` or holds it, both with symbolic links resolved. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import {
   checkLocalContext,
+  csvFields,
   localDockerfilePath,
   readPassthrough,
   secretVariable,
@@ -166,5 +167,24 @@ describe('localDockerfilePath', () => {
     info('git@github.com:acme/web.git'),
   ])('has none for %o', (remote) => {
     expect(localDockerfilePath(remote)).toBeUndefined();
+  });
+});
+
+describe('csvFields', () => {
+  it.each([
+    ['id=a,src=b', ['id=a', 'src=b']],
+    ['"id=CANARY",src=dummy.txt', ['id=CANARY', 'src=dummy.txt']],
+    ['"id=a,b","src=x""y"', ['id=a,b', 'src=x"y']],
+    ['id=a,', ['id=a', '']],
+  ])('reads %j as buildx does', (record, fields) => {
+    expect(csvFields(record)).toEqual(fields);
+  });
+
+  it('finds the id of a --secret quoted whole, as buildx reads it', () => {
+    const { userSecrets } = readPassthrough(['--secret', '"id=CANARY",src=dummy.txt', '.']);
+
+    expect(userSecrets.map(({ id, src }) => ({ id, src }))).toEqual([
+      { id: 'CANARY', src: 'dummy.txt' },
+    ]);
   });
 });

@@ -116,14 +116,22 @@ export function readsStdin(info: PassthroughInfo): boolean {
   return info.context === '-' || info.dockerfile === '-';
 }
 
+// The addresses buildx fetches rather than reads from disk: an HTTP(S) URL, a git address. Any
+// other text, `x://tmp` included (a directory named `x:`), is a local path to it.
+const REMOTE_CONTEXT = /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/i;
+
 /** What buildx takes for a path rather than a URL, a git address or stdin. */
 export function isLocalContext(context: string): boolean {
-  return !(
-    context === '-' ||
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(context) ||
-    context.startsWith('git@') ||
-    context.startsWith('github.com/')
-  );
+  return context !== '-' && !REMOTE_CONTEXT.test(context);
+}
+
+// A `--build-context` source that is not a directory: an image, an OCI layout, another target,
+// or a remote context.
+const NOT_A_DIRECTORY = /^(docker-image:\/\/|oci-layout:\/\/|target:|input:)/i;
+
+/** Whether buildx reads a `--build-context NAME=SOURCE` source from a local directory. */
+export function isLocalSource(source: string): boolean {
+  return !NOT_A_DIRECTORY.test(source) && isLocalContext(source);
 }
 
 /**
@@ -152,7 +160,7 @@ function splitFlag(arg: string): [string, string | undefined] {
  */
 function parseSecretSpec(spec: string): Omit<UserSecretSpec, 'at'> {
   const fields: Record<string, string> = {};
-  for (const field of spec.split(',')) {
+  for (const field of csvFields(spec)) {
     const eq = field.indexOf('=');
     if (eq !== -1) fields[field.slice(0, eq).toLowerCase()] = field.slice(eq + 1);
   }
@@ -160,6 +168,37 @@ function parseSecretSpec(spec: string): Omit<UserSecretSpec, 'at'> {
   const src = fields.src ?? fields.source;
   if (fields.type === 'env' && fields.env === undefined) return { id, env: src };
   return { id, src, env: fields.env };
+}
+
+/**
+ * The fields of one CSV record, as buildx reads a `--secret` spec (Go's encoding/csv): a field
+ * may be quoted whole (`"id=a,b"`), with `""` for a quote inside. Quotes elsewhere are kept.
+ */
+export function csvFields(record: string): string[] {
+  const fields: string[] = [];
+  let at = 0;
+  for (;;) {
+    let field = '';
+    if (record[at] === '"') {
+      at++;
+      while (at < record.length) {
+        if (record[at] === '"' && record[at + 1] === '"') {
+          field += '"';
+          at += 2;
+        } else if (record[at] === '"') {
+          at++;
+          break;
+        } else {
+          field += record[at++];
+        }
+      }
+    }
+    const comma = record.indexOf(',', at);
+    const end = comma === -1 ? record.length : comma;
+    fields.push(field + record.slice(at, end));
+    if (comma === -1) return fields;
+    at = comma + 1;
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import type { MaskSource, Redactor } from '../redact/index.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
-import { secretVariable, type UserSecretSpec } from './passthrough.js';
+import { csvFields, secretVariable, type UserSecretSpec } from './passthrough.js';
 import { describeErrno } from '../errno.js';
 
 /** A user `--secret` whose source was a stream, read here; see streamedArgs. */
@@ -214,6 +214,11 @@ export function streamedArgs(
 
 /** The spec with its source (`src=`, `source=`, or none: the id) replaced by `file`. */
 function withSource(spec: string, file: string): string {
-  const fields = spec.split(',').filter((field) => !/^(src|source)=/i.test(field));
-  return [...fields, `src=${file}`].join(',');
+  const fields = csvFields(spec).filter((field) => !/^(src|source)=/i.test(field));
+  return [...fields.map(csvQuoted), `src=${file}`].join(',');
+}
+
+/** A field as CSV needs it: quoted, quotes doubled, when it holds a comma or a quote. */
+function csvQuoted(field: string): string {
+  return /[,"]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }

@@ -66,7 +66,7 @@ export interface CommandContext {
   openOrCreateSource(): SecretSource;
   /** The directory holding the store: per-installation state lives beside it. */
   readonly stateDir: string;
-  /** The store file, and the key file unless the key comes from ONA_BUILD_MASTER_KEY. */
+  /** The store file and the key file (which, with ONA_BUILD_MASTER_KEY set, may not exist). */
   readonly storeFiles: { readonly store: string; readonly keyFile?: string };
   close(): void;
 }
@@ -97,7 +97,7 @@ export function createContext(
     stateDir: path.dirname(path.resolve(storePath)),
     storeFiles: {
       store: storePath,
-      keyFile: env.ONA_BUILD_MASTER_KEY ? undefined : (args.keyFile ?? defaultKeyFile(env)),
+      keyFile: args.keyFile ?? defaultKeyFile(env),
     },
     openSource: () => open(false),
     openOrCreateSource: () => open(true),

@@ -122,15 +122,16 @@ describe('shimScript', () => {
   });
 
   it.each([
-    [['buildx', 'build', '--secret', 'id=c,src=/etc/hostname', '.']],
-    [['build', '--secret=src=/etc/hostname,ID=a.b', '.']],
-    [['buildx', 'build', '--secret', 'id=a.b', '.']],
-  ])('refuses %j, whose own --secret reuses an id it provides', (args) => {
+    [['buildx', 'build', '--secret', 'id=c,src=/etc/hostname', '.'], 'c'],
+    [['build', '--secret=src=/etc/hostname,ID=a.b', '.'], 'a.b'],
+    [['buildx', 'build', '--secret', 'id=a.b', '.'], 'a.b'],
+    [['buildx', 'build', '--secret', '"id=c",src=/etc/hostname', '.'], 'c'],
+  ])('refuses %j, whose own --secret reuses the id %s it provides', (args, id) => {
     const result = refused(args);
 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('a --secret flag of the build names an id that ona-build');
+    expect(result.stderr).toContain(`--secret id=${id} is also provided by ona-build`);
     expect(result.stderr).not.toContain('/etc/hostname');
   });
 

@@ -89,20 +89,19 @@ exec "$real" "$@"
 `;
 }
 
-const SECRET_TAKEN =
-  'a --secret flag of the build names an id that ona-build provides from the store: buildx ' +
-  'would use only one of them; remove the flag or rename one of them';
-
 /**
- * `secret SPEC`: refuses a spec naming one of `ids`. Keys are case-insensitive to buildx; the id
- * is matched as written (quoted, so literally). The spec is not repeated: it is the user's text.
+ * `secret SPEC`: refuses a spec naming one of `ids`, as a field of its own or quoted whole as CSV
+ * allows (`"id=X"`). Keys are case-insensitive to buildx; the id is matched as written (quoted,
+ * so literally) and named in the refusal: it is a secret's name, never a value.
  */
 function secretCheck(ids: readonly string[]): string {
   if (ids.length === 0) return 'secret() { :; }';
-  const taken = ids.map((id) => `*,[iI][dD]=${shQuote(id)},*`).join('|');
-  return `secret() {
-  case ",$1," in
-    ${taken}) refuse ${shQuote(SECRET_TAKEN)} ;;
-  esac
-}`;
+  const branches = ids.map((id) => {
+    const key = `[iI][dD]=${shQuote(id)}`;
+    const message =
+      `--secret id=${id} is also provided by ona-build from the store: buildx would use only ` +
+      'one of them; remove the flag or rename one of them';
+    return `    *,${key},*|*,'"'${key}'"',*) refuse ${shQuote(message)} ;;`;
+  });
+  return ['secret() {', '  case ",$1," in', ...branches, '  esac', '}'].join('\n');
 }

@@ -140,7 +140,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
 
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('a --secret flag of the build names an id that ona-build');
+    expect(result.stderr).toContain('--secret id=canary is also provided by ona-build');
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
