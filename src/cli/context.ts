@@ -15,6 +15,7 @@ import { makePrivateDirs } from '../private-dirs.js';
 import { Redactor } from '../redact/index.js';
 import type { SecretSource } from '../secrets/source.js';
 import { SqliteStore } from '../secrets/store/sqlite-store.js';
+import { refuseUnusablePath } from '../secrets/store/store-file.js';
 import { asyncOutputs } from './async-output.js';
 import { redactedOutput } from './redacted-output.js';
 
@@ -123,17 +124,19 @@ function openStore(
   // A new key is made only with a new store: an existing store's key is somewhere else
   // (a mistyped --key-file, say), and a fresh one could only fail to open it.
   const existingStore = holdsData(storePath) ? storePath : undefined;
-  // The store's directory first: where it cannot be made (under /proc, below a file), no key is
-  // made for a store that could not be.
-  if (create) makeStoreDir(storePath);
+  // The store's path first: where it is refused or its directory cannot be made (under /proc,
+  // below a file), no key is made for a store that could not be.
+  if (create) prepareStorePath(storePath);
   const masterKey = loadMasterKey({ env, keyFile, create, existingStore });
   return SqliteStore.open({ path: storePath, masterKey, create });
 }
 
-function makeStoreDir(storePath: string): void {
+function prepareStorePath(storePath: string): void {
   try {
+    refuseUnusablePath(storePath);
     makePrivateDirs(path.dirname(storePath));
   } catch (error) {
+    if (error instanceof StoreError) throw error;
     throw new StoreError(`cannot use secret store ${storePath}: ${describeErrno(error)}`, 'STORE', {
       cause: error,
     });

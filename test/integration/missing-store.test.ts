@@ -138,16 +138,30 @@ describe('a store path that does not exist', () => {
     },
   );
 
-  it('makes no key file for a store whose directory cannot be made', async () => {
-    const store = path.join(sandbox.dir, 'a-file', 'store.db');
-    fs.writeFileSync(path.dirname(store), '');
+  it.each([
+    [
+      'below a regular file',
+      (store: string) => fs.writeFileSync(path.dirname(store), ''),
+      'a part of the path is not a directory',
+    ],
+    [
+      'a dangling symbolic link',
+      (store: string) => {
+        fs.mkdirSync(path.dirname(store));
+        fs.symlinkSync(path.join(sandbox.dir, 'gone'), store);
+      },
+      'is a symbolic link to a missing file',
+    ],
+  ])('makes no key file for a store that cannot be made: %s', async (_label, plant, why) => {
+    const store = path.join(sandbox.dir, 'planted', 'store.db');
+    plant(store);
 
     const run = await runCli(sandbox, ['secret', 'set', 'TOKEN', ...ORG, '--store', store], {
       input: 'value-123456',
     });
 
     expect(run.exitCode).toBe(4);
-    expect(run.stderr).toContain(`cannot use secret store ${store}: a part of the path is not a`);
+    expect(run.stderr).toContain(why);
     expect(fs.existsSync(sandbox.env.ONA_BUILD_KEY_FILE)).toBe(false);
   });
 

@@ -15,11 +15,16 @@ import { makePrivateDirs } from '../../private-dirs.js';
  * path, and nothing is written.
  */
 export function prepareStoreFile(file: string, create: boolean): void {
-  refuseDirectory(file);
-  refuseForeignLink(file);
+  refuseUnusablePath(file);
   if (create) createPrivateFile(file);
   else refuseMissingStore(file);
   refuseForeignOwner(file);
+}
+
+/** What makes a path no place for a store, checked without writing anything. */
+export function refuseUnusablePath(file: string): void {
+  refuseDirectory(file);
+  refuseForeignLink(file);
 }
 
 /** For a store that only reads: a mistyped --store must not look like an empty store. */
