@@ -139,7 +139,7 @@ export function isLocalSource(source: string): boolean {
  * shorthand); `--load` → ['--load', undefined]. Shorthands bundle as pflag reads them: in `-qt`
  * and `-qtx`, `-q` takes no value and `-t` takes the next argument or the rest, `x`.
  */
-function splitFlag(arg: string): [string, string | undefined] {
+export function splitFlag(arg: string): [string, string | undefined] {
   if (arg.startsWith('--')) {
     const eq = arg.indexOf('=');
     return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];

@@ -30,6 +30,9 @@ describe('describeArgument', () => {
     [['-t', 'S', '.'], 1, 'the value of -t'],
     [['--label', 'S', '.'], 1, 'the value of --label'],
     [['-q', 'S'], 1, 'argument 2'],
+    [['-tS', '.'], 0, 'the value of -t'],
+    [['-t=S', '.'], 0, 'the value of -t'],
+    [['-qtS', '.'], 0, 'the value of -t'],
     [['S'], 0, 'argument 1'],
   ])('names %j at %i as %s, never showing it', (args, index, expected) => {
     expect(describeArgument(args, index)).toBe(expected);

@@ -27,7 +27,12 @@ import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { readBuildArgs } from './build-args.js';
 import { VALUE_FLAGS } from './buildx-flags.js';
-import { buildContextSources, localDockerfilePath, type PassthroughInfo } from './passthrough.js';
+import {
+  buildContextSources,
+  localDockerfilePath,
+  splitFlag,
+  type PassthroughInfo,
+} from './passthrough.js';
 import { lookalikeRegistryWarnings } from './registry-hints.js';
 
 export interface PreflightOptions {
@@ -145,6 +150,9 @@ function rejectSecretsInOptions(options: PreflightOptions): void {
 export function describeArgument(args: readonly string[], index: number): string {
   const arg = args[index];
   if (arg.startsWith('--') && arg.includes('=')) return `the value of ${arg.split('=', 1)[0]}`;
+  // `-tVALUE`, `-t=VALUE`, `-qtVALUE`: a shorthand with its value in the same argument.
+  const [flag, inline] = arg.startsWith('-') ? splitFlag(arg) : [arg, undefined];
+  if (inline !== undefined && VALUE_FLAGS.has(flag)) return `the value of ${flag}`;
   const previous = args[index - 1];
   if (previous !== undefined && VALUE_FLAGS.has(previous)) return `the value of ${previous}`;
   return `argument ${index + 1}`;

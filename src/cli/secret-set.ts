@@ -96,7 +96,8 @@ export const handler = withContext<Args>(async (args, context) => {
 function storedMessage(previous: SecretType | undefined, type: SecretType, label: string): string {
   if (previous === undefined) return `stored ${type} ${label}`;
   if (previous === type) return `replaced ${type} ${label}`;
-  return `replaced ${previous} ${label} with a ${type} secret`;
+  const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+  return `replaced ${previous} ${label} with ${article} ${type} secret`;
 }
 
 /**

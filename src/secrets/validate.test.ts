@@ -156,9 +156,13 @@ describe('validateSecret', () => {
     ['a mount with ..', '/root/../etc/passwd', 'is not normalised: write /etc/passwd'],
     ['a mount with //', '/root//.npmrc', 'is not normalised: write /root/.npmrc'],
     ['a trailing slash', '/root/', 'is not normalised: write /root'],
-    ['the root itself', '/', 'mount path / names no file'],
-    ['a newline', '/root/.npm\nrc', 'holds a control character (a line break?)'],
+    ['the root itself', '/', 'mount path "/" names no file'],
+    ['a path that is the root', '/..', 'mount path "/.." names no file'],
+    ['a newline', '/root/.npm\nrc', 'holds a line break'],
     ['a NUL byte', '/root/.npm\0rc', 'holds a control character'],
+    ['a DEL, shown escaped', '/a\u007fb', 'mount path "/a\\u007fb" holds a control character'],
+    ['a NEL (U+0085)', '/a\u0085b', 'holds a control character'],
+    ['a byte that was not UTF-8', '/a\ufffdb', 'holds a control character'],
   ])('rejects a file secret with %s, saying why', (_label, mount, why) => {
     expect(() => validateSecret(secret({ type: 'file', mount }))).toThrow(SecretError);
     expect(errorOf(() => validateSecret(secret({ type: 'file', mount }))).message).toContain(why);

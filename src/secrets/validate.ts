@@ -119,22 +119,31 @@ function validateEnvName(name: string, where: string): void {
   }
 }
 
+// C0 and C1 control characters, DEL, and U+FFFD (what a byte that is not UTF-8 became in argv).
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
+/** A path in quotes, its unprintable characters as \u escapes, so a terminal shows them all. */
+function quotePath(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\ufffd]/g, (char) => {
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 function validateMount(mount: string | undefined, where: string): void {
   if (!mount) throw new SecretError(`${where}: a file secret needs --mount with an absolute path`);
 
-  const shown = JSON.stringify(mount);
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(mount)) {
-    throw new SecretError(
-      `${where}: mount path ${shown} holds a control character (a line break?)`,
-    );
+  const shown = quotePath(mount);
+  if (UNPRINTABLE.test(mount)) {
+    const what = /[\n\r]/.test(mount) ? 'a line break' : 'a control character';
+    throw new SecretError(`${where}: mount path ${shown} holds ${what}`);
   }
   if (!path.posix.isAbsolute(mount)) {
     throw new SecretError(`${where}: mount path ${shown} must be absolute`);
   }
-  if (mount === '/') throw new SecretError(`${where}: mount path / names no file`);
-  if (path.posix.normalize(mount) !== mount || mount.endsWith('/')) {
-    const normal = path.posix.normalize(mount).replace(/(.)\/$/, '$1');
+  const normal = path.posix.normalize(mount).replace(/(.)\/$/, '$1');
+  if (normal === '/') throw new SecretError(`${where}: mount path ${shown} names no file`);
+  if (normal !== mount) {
     throw new SecretError(`${where}: mount path ${shown} is not normalised: write ${normal}`);
   }
 }
