@@ -98,12 +98,26 @@ describe('missingHelperNotices', () => {
     ]);
   });
 
-  it.each([
-    ['a stored secret covers the registry', ['gcr.io'], ['gcr.io']],
-    ["the build's registries are not knowable", undefined, []],
-  ])('keeps to a debug line when %s', (_label, pulledFrom, managed) => {
-    const notices = missingHelperNotices([gcloud, desktop], pulledFrom, managed);
+  it('keeps to a debug line when a stored secret covers the registry', () => {
+    const notices = missingHelperNotices([gcloud, desktop], ['gcr.io'], ['gcr.io']);
 
     expect(notices.map((n) => n.level)).toEqual(['debug', 'debug']);
+  });
+
+  it("notes a helper set for one registry when the build's registries are not knowable", () => {
+    const notices = missingHelperNotices([gcloud, desktop], undefined, []);
+
+    expect(notices).toEqual([
+      {
+        level: 'info',
+        message:
+          "docker-credential-gcloud (your docker config's credHelpers for gcr.io) is not " +
+          'installed: pulls from gcr.io go without the credentials it would give',
+      },
+      {
+        level: 'debug',
+        message: 'credential helper docker-credential-desktop (for *) is not installed',
+      },
+    ]);
   });
 });

@@ -50,7 +50,8 @@ export interface HelperNotice {
  * the user set for a registry the build pulls from, with no stored credential for it, is worth a
  * warning: that pull goes without the credentials the user meant it to have. A missing
  * `credsStore` is only a notice there (public images need no credentials), and a helper for a
- * registry the build does not use, or a build whose registries are not knowable, a debug line.
+ * registry the build does not use a debug line. Where the registries are not knowable, a helper
+ * set for one registry is a notice, a missing `credsStore` a debug line.
  */
 export function missingHelperNotices(
   dropped: readonly DroppedHelper[],
@@ -60,6 +61,16 @@ export function missingHelperNotices(
   const unmanaged = (pulledFrom ?? []).filter((host) => !managed.includes(host));
   return dropped.map(({ helper, registry }) => {
     const binary = `docker-credential-${helper}`;
+    // Not knowable (exec's commands, a Dockerfile with an image from a variable): a helper set
+    // for one registry is worth a notice, as that registry is then pulled from anonymously.
+    if (pulledFrom === undefined && registry !== '*' && !managed.includes(registry)) {
+      return {
+        level: 'info',
+        message:
+          `${binary} (your docker config's credHelpers for ${registry}) is not installed: ` +
+          `pulls from ${registry} go without the credentials it would give`,
+      };
+    }
     const hosts = registry === '*' ? unmanaged : unmanaged.filter((host) => host === registry);
     if (hosts.length === 0) {
       return {
