@@ -121,7 +121,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
     return 0;
   }
 
-  return withRunDir(prepared.root, options.logger, async (dir) =>
+  return withRunDir(prepared, options.logger, async (dir) =>
     buildInRunDir(options, dir, checked, info, await builder, streamed),
   );
 }

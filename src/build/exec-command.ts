@@ -28,10 +28,11 @@ export async function runExec(options: ExecOptions): Promise<number> {
   if (options.command.length === 0) throw new UsageError('exec needs a command after --');
 
   const realDocker = findExecutable(namedClient(env, options.docker) ?? 'docker', env);
-  const { secrets, root } = await prepareSecrets(options);
+  const prepared = await prepareSecrets(options);
+  const { secrets } = prepared;
   rejectSecretsInCommand(options);
 
-  return withRunDir(root, logger, async (dir) => {
+  return withRunDir(prepared, logger, async (dir) => {
     const planned = planSecretMounts(secrets, dir.path);
     const dockerConfig = await writeRunFiles(
       { runDir: dir.path, secrets: planned },

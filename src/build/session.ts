@@ -37,6 +37,11 @@ export interface SessionOptions {
 export interface PreparedSecrets {
   readonly secrets: Secret[];
   readonly root: TempRoot;
+  /**
+   * Adds an explicit root to the list `gc` and later runs sweep; called as the run directory is
+   * made there, so a run refused before that adds nothing.
+   */
+  readonly rememberRoot: () => void;
 }
 
 export async function prepareSecrets(options: SessionOptions): Promise<PreparedSecrets> {
@@ -58,8 +63,10 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   const root = chooseTempRoot(rootOptions);
   for (const problem of root.passedOver) logger.debug(`temp root passed over: ${problem}`);
   if (!root.isTmpfs) logger.warn(`secret files go to ${root.path}, which is not a tmpfs`);
-  if (options.tmpdir !== undefined) recordRoot(rootsList, root.path, logger);
-  return { secrets: resolution.secrets, root };
+  const rememberRoot = () => {
+    if (options.tmpdir !== undefined) recordRoot(rootsList, root.path, logger);
+  };
+  return { secrets: resolution.secrets, root, rememberRoot };
 }
 
 /** Most often a mistyped --org: the build would run, only without the secrets it needs. */
@@ -83,11 +90,12 @@ function recordRoot(list: string, root: string, logger: Logger): void {
 
 /** Runs `body` with a fresh run directory that is removed afterwards, however `body` ends. */
 export async function withRunDir<T>(
-  root: TempRoot,
+  prepared: PreparedSecrets,
   logger: Logger,
   body: (dir: RunDir) => Promise<T>,
 ): Promise<T> {
-  const dir = createRunDir(root.path);
+  prepared.rememberRoot();
+  const dir = createRunDir(prepared.root.path);
   try {
     return await body(dir);
   } finally {

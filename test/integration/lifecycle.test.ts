@@ -246,6 +246,10 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     expect(run.exitCode).toBe(5);
     expect(run.stderr).toContain(`(${inside}) is inside the build context ${context}`);
     expect(fs.readdirSync(inside)).toEqual([]);
+    // Nothing was made there, so nothing is listed for gc to sweep either.
+    const roots = path.join(sandbox.env.HOME, '.local', 'share', 'ona-build', 'temp-roots');
+    const listed = fs.existsSync(roots) ? fs.readFileSync(roots, 'utf8') : '';
+    expect(listed).not.toContain(inside);
     expect([...watch.seen].filter((cmd) => cmd.includes('buildx build'))).toEqual([]);
     fs.rmSync(context, { recursive: true });
     await nothingLeft();
