@@ -2,6 +2,7 @@
 // what is wrong and what to do; the exit code is 1 when any check fails.
 
 import fs from 'node:fs';
+import path from 'node:path';
 
 import type { Argv } from 'yargs';
 
@@ -9,6 +10,7 @@ import { detectBuilder, namedClient } from '../build/builder.js';
 import { builderEnv } from '../build/builder-env.js';
 import { loadMasterKey, MASTER_KEY_ENV } from '../crypto/master-key.js';
 import { spawnChecked } from '../exec.js';
+import { lexists } from '../lexists.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { chooseTempRoot } from '../materialize/temp-root.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
@@ -100,6 +102,7 @@ function doctorChecks(
       run: () => {
         const fromEnv = env[MASTER_KEY_ENV] !== undefined;
         if (!fromEnv && !fs.existsSync(paths.keyFile)) {
+          refuseUncreatable(paths.keyFile);
           return Promise.resolve(`${paths.keyFile} (created when the first secret is stored)`);
         }
         loadMasterKey({ env, keyFile: paths.keyFile, create: false });
@@ -125,4 +128,12 @@ function checkStore(env: NodeJS.ProcessEnv, paths: { storePath: string; keyFile:
   } finally {
     store.close();
   }
+}
+
+/** A file that is not there yet can be made only below a directory: the nearest that exists. */
+function refuseUncreatable(file: string): void {
+  let at = path.dirname(path.resolve(file));
+  while (!lexists(at) && path.dirname(at) !== at) at = path.dirname(at);
+  if (fs.statSync(at, { throwIfNoEntry: false })?.isDirectory()) return;
+  throw new Error(`${file} cannot be created: ${at} is not a directory`);
 }

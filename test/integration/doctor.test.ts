@@ -49,6 +49,18 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     expect(run.stdout).toMatch(/^FAIL +store +.*symbolic link to a missing file/m);
   });
 
+  it('fails a key file that could never be created (below a regular file)', async () => {
+    const file = path.join(sandbox.dir, 'a-file');
+    fs.writeFileSync(file, '');
+
+    const run = await runCli(sandbox, ['doctor'], {
+      env: { ONA_BUILD_KEY_FILE: path.join(file, 'master.key') },
+    });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL +key +.*cannot be created: .*a-file is not a directory/m);
+  });
+
   it('names each broken part and exits 1', async () => {
     const run = await runCli(sandbox, ['doctor'], {
       env: {
