@@ -80,7 +80,7 @@ describe('missingHelperNotices', () => {
     ]);
   });
 
-  it('only notes a missing credsStore, naming the registries pulled without a stored secret', () => {
+  it('only notes a missing credsStore, naming the registries pulled with no stored secret', () => {
     const notices = missingHelperNotices(
       [desktop],
       ['localhost:5000', 'quay.io', 'ghcr.io'],

@@ -26,8 +26,8 @@ export interface ShimOptions {
   /** Flags to add to each build: `--secret`, `id=...,src=...` pairs. */
   readonly buildFlags: readonly string[];
   /**
-   * The ids those flags provide. A build's own `--secret` with one of them is refused, as `ona-build
-   * build` refuses it: buildx would take one of the two, silently.
+   * The ids those flags provide. A build's own `--secret` with one of them is refused, as
+   * `ona-build build` refuses it: buildx would take one of the two, silently.
    */
   readonly ids: readonly string[];
 }

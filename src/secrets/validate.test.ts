@@ -110,7 +110,8 @@ describe('validateScope', () => {
     const { message } = errorOf(() => validateScope(scope));
 
     expect(message).toBe(
-      "invalid organization name (not repeated here): use 1 to 127 letters, digits, '_', '.' and '-'",
+      'invalid organization name (not repeated here): use 1 to 127 letters, digits, ' +
+        "'_', '.' and '-'",
     );
   });
 });

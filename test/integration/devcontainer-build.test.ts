@@ -57,7 +57,7 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
-  it("refuses build.args that forward a stored secret's value, before any build (C12)", async () => {
+  it("refuses build.args forwarding a stored secret's value, before any build (C12)", async () => {
     const token = 'npm_fake_c12_value_7f3e';
     await setSecret(sandbox, ['NPM_TOKEN', ...ORG], token);
     const watch = new ProcWatch([]).start();

@@ -233,7 +233,7 @@ describe.runIf(requireEngine())('build lifecycle', () => {
     await nothingLeft();
   });
 
-  it('refuses a --tmpdir inside the build context, where COPY . would take the secrets', async () => {
+  it('refuses a --tmpdir inside the build context, where COPY . takes the secrets', async () => {
     const context = fs.mkdtempSync(path.join(sandbox.runtimeDir, 'context-'));
     fs.writeFileSync(path.join(context, 'Dockerfile'), 'FROM localhost:5000/base/busybox:1\n');
     const inside = path.join(context, 'tmp');

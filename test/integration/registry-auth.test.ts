@@ -101,7 +101,7 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
     expect(run.stderr).not.toContain('is not installed');
   });
 
-  it('names a missing helper the user set for the registry the build pulls from (C15)', async () => {
+  it('names a missing helper set for the registry the build pulls from (C15)', async () => {
     writeUserConfig(sandbox, { auths: {}, credHelpers: { [registry.host]: 'corp-login' } });
 
     const run = await runCli(sandbox, buildArgs('private-base'));

@@ -47,7 +47,7 @@ describe.runIf(requireEngine())('secret size limit', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a --secret file of 512,001 bytes before the build starts, naming the id', async () => {
+  it('refuses a --secret file of 512,001 bytes before the build, naming the id', async () => {
     const file = path.join(sandbox.dir, 'big.pem');
     fs.writeFileSync(file, 'y'.repeat(512_001), { mode: 0o600 });
     const watch = new ProcWatch([]).start();
