@@ -87,7 +87,7 @@ export function createContext(
   let source: SecretSource | undefined;
   const storePath = args.store ?? defaultStorePath(env);
 
-  const open = (create: boolean) => (source ??= openStore(args, storePath, env, create));
+  const open = (create: boolean) => (source ??= openStore(args, storePath, env, create, redactor));
 
   return {
     env,
@@ -113,6 +113,7 @@ function openStore(
   storePath: string,
   env: NodeJS.ProcessEnv,
   create: boolean,
+  redactor: Redactor,
 ): SecretSource {
   // yargs gives an option typed with no value the empty string.
   if (args.store === '') throw new UsageError('--store needs a file');
@@ -128,6 +129,9 @@ function openStore(
   // below a file), no key is made for a store that could not be.
   if (create) prepareStorePath(storePath);
   const masterKey = loadMasterKey({ env, keyFile, create, existingStore });
+  // The key opens every value: masked like one wherever it might be printed (its key file's
+  // base64 text is among the forms), though ona-build itself never prints it.
+  redactor.add([{ id: 'the master key', value: masterKey }]);
   return SqliteStore.open({ path: storePath, masterKey, create });
 }
 

@@ -199,6 +199,22 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stdout + result.stderr).not.toContain(token);
   });
 
+  it('masks the master key like a value where a command prints it', async () => {
+    const key = fs.readFileSync(sandbox.env.ONA_BUILD_KEY_FILE, 'utf8').trim();
+
+    const result = await runCli(sandbox, [
+      'exec',
+      ...PROJECT,
+      '--',
+      'cat',
+      sandbox.env.ONA_BUILD_KEY_FILE,
+    ]);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('***');
+    expect(result.stdout + result.stderr).not.toContain(key);
+  });
+
   it("keeps the store's master key and settings away from the command", async () => {
     const result = await runCli(
       sandbox,
