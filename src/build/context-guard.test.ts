@@ -9,6 +9,7 @@ import { Logger } from '../log.js';
 import { Redactor } from '../redact/index.js';
 import { localContexts, refuseOwnFilesInContexts, type OwnFiles } from './context-guard.js';
 import { readPassthrough } from './passthrough.js';
+import { thrownBy } from '../test-support/thrown-by.js';
 
 let dir: string;
 let lines: string[];
@@ -29,15 +30,7 @@ function check(args: string[], own: Partial<OwnFiles>): void {
   refuseOwnFilesInContexts(readPassthrough(args), args, files, logger);
 }
 
-function thrown(run: () => void): OnaBuildError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof OnaBuildError) return error;
-    throw error;
-  }
-  throw new Error('expected an OnaBuildError');
-}
+const thrown = (run: () => void) => thrownBy(run, OnaBuildError);
 
 describe('localContexts', () => {
   it('lists the local context and the local named contexts, not images or URLs', () => {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { StoreError } from '../errors.js';
 import { loadMasterKey } from './master-key.js';
+import { thrownBy } from '../test-support/thrown-by.js';
 
 const fixtures = fileURLToPath(new URL('../secrets/store/__fixtures__/', import.meta.url));
 
@@ -31,15 +32,7 @@ function writeKeyFile(content: string, mode = 0o600): string {
   return keyFile;
 }
 
-function thrown(load: () => unknown): StoreError {
-  try {
-    load();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StoreError);
-    return error as StoreError;
-  }
-  throw new Error('expected loadMasterKey to throw');
-}
+const thrown = (load: () => unknown) => thrownBy(load, StoreError);
 
 describe('loadMasterKey from ONA_BUILD_MASTER_KEY', () => {
   it('decodes a base64 key of 32 bytes and ignores the key file', () => {

@@ -5,19 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 import { OnaBuildError } from '../errors.js';
 import { lineAndColumn, parseDevcontainerJson, readDevcontainerJson } from './parse.js';
+import { thrownBy } from '../test-support/thrown-by.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/devcontainer/', import.meta.url));
 const FILE = '/repo/.devcontainer/devcontainer.json';
 
 /** The error a parse throws, for checking its fields. */
 function parseError(text: string): OnaBuildError {
-  try {
-    parseDevcontainerJson(text, FILE);
-  } catch (error) {
-    if (error instanceof OnaBuildError) return error;
-    throw error;
-  }
-  throw new Error('expected the parse to fail');
+  return thrownBy(() => parseDevcontainerJson(text, FILE), OnaBuildError);
 }
 
 describe('parseDevcontainerJson', () => {

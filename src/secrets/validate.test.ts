@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SecretError } from '../errors.js';
 import { MAX_NAME_LENGTH, MAX_SECRET_BYTES, type Scope, type Secret } from './model.js';
 import { describeScope, validateName, validateScope, validateSecret } from './validate.js';
+import { thrownBy } from '../test-support/thrown-by.js';
 
 const CANARY = 'CANARY-7f3c9a1e-do-not-print';
 const ORG: Scope = { kind: 'organization', org: 'acme', owner: 'acme' };
@@ -18,15 +19,7 @@ function secret(overrides: Partial<Secret> = {}): Secret {
   };
 }
 
-function errorOf(fn: () => void): SecretError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SecretError) return error;
-    throw error;
-  }
-  throw new Error('expected a SecretError, nothing was thrown');
-}
+const errorOf = (fn: () => void) => thrownBy(fn, SecretError);
 
 describe('describeScope', () => {
   it.each([

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretError, StoreError } from '../../errors.js';
 import type { Scope, Secret } from '../model.js';
 import { SqliteStore } from './sqlite-store.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 
@@ -73,13 +74,7 @@ async function rejection(promise: Promise<unknown>): Promise<StoreError> {
 }
 
 function thrownByOpen(key = masterKey, create = true): StoreError {
-  try {
-    openStore(key, create);
-  } catch (error) {
-    expect(error).toBeInstanceOf(StoreError);
-    return error as StoreError;
-  }
-  throw new Error('expected SqliteStore.open to throw');
+  return thrownBy(() => openStore(key, create), StoreError);
 }
 
 describe('SqliteStore values', () => {
