@@ -7,13 +7,13 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 
 import { loadMasterKey } from '../crypto/master-key.js';
-import { describeErrno } from '../errno.js';
-import { StoreError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { LOG_LEVELS, Logger, type LogFormat, type LogLevel } from '../log.js';
 import { defaultKeyFile, defaultStorePath } from '../paths.js';
 import { makePrivateDirs } from '../private-dirs.js';
 import { Redactor } from '../redact/index.js';
 import type { SecretSource } from '../secrets/source.js';
+import { toStoreError } from '../secrets/store/schema.js';
 import { SqliteStore } from '../secrets/store/sqlite-store.js';
 import { refuseUnusablePath } from '../secrets/store/store-file.js';
 import { asyncOutputs } from './async-output.js';
@@ -86,8 +86,10 @@ export function createContext(
   });
   let source: SecretSource | undefined;
   const storePath = args.store ?? defaultStorePath(env);
+  const keyFile = args.keyFile ?? defaultKeyFile(env);
 
-  const open = (create: boolean) => (source ??= openStore(args, storePath, env, create, redactor));
+  const open = (create: boolean) =>
+    (source ??= openStore(args, storePath, keyFile, env, create, redactor));
 
   return {
     env,
@@ -98,7 +100,7 @@ export function createContext(
     stateDir: path.dirname(path.resolve(storePath)),
     storeFiles: {
       store: storePath,
-      keyFile: args.keyFile ?? defaultKeyFile(env),
+      keyFile,
     },
     openSource: () => open(false),
     openOrCreateSource: () => open(true),
@@ -111,6 +113,7 @@ export function createContext(
 function openStore(
   args: GlobalArgs,
   storePath: string,
+  keyFile: string,
   env: NodeJS.ProcessEnv,
   create: boolean,
   redactor: Redactor,
@@ -118,7 +121,6 @@ function openStore(
   // yargs gives an option typed with no value the empty string.
   if (args.store === '') throw new UsageError('--store needs a file');
   if (args.keyFile === '') throw new UsageError('--key-file needs a file');
-  const keyFile = args.keyFile ?? defaultKeyFile(env);
 
   // Before the key: a mistyped --store is named as such, not as a key file that is missing too.
   if (!create) SqliteStore.checkExisting(storePath);
@@ -140,10 +142,7 @@ function prepareStorePath(storePath: string): void {
     refuseUnusablePath(storePath);
     makePrivateDirs(path.dirname(storePath));
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`cannot use secret store ${storePath}: ${describeErrno(error)}`, 'STORE', {
-      cause: error,
-    });
+    throw toStoreError(error, storePath);
   }
 }
 
