@@ -1,6 +1,6 @@
 // Registry credentials from secrets, on the real engine and the loopback registry that demands
 // basic auth: the private base image is pulled only thanks to the secret, and the user's own
-// docker setup (contexts, selected builder, broken credential helpers) keeps working.
+// docker setup (plugins, contexts, selected builder, broken credential helpers) keeps working.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { buildArgs, ORG, PROJECT } from '../helpers/build-sandbox.js';
 import { filesContaining, leftovers, makeCanary } from '../helpers/canary.js';
 import { createSandbox, runCli, setSecret, type Sandbox } from '../helpers/cli.js';
 import { registryCredentials, requireEngine } from '../helpers/engine.js';
+import { SYSTEM_PLUGIN_DIRS } from '../../src/build/buildx-plugin.js';
 
 describe.runIf(requireEngine())('registry credentials from secrets', () => {
   const registry = registryCredentials();
@@ -134,10 +135,45 @@ describe.runIf(requireEngine())('registry credentials from secrets', () => {
     const userConfig = fs.readFileSync(path.join(dockerConfig, 'config.json'), 'utf8');
     expect(userConfig).not.toContain(auth);
   });
+
+  it("builds through the buildx plugin found only in the user's cli-plugins (C14)", async () => {
+    await storeRegistrySecret();
+    const calls = path.join(sandbox.dir, 'user-plugin-calls');
+    writeUserPlugin(sandbox, calls);
+
+    const run = await runCli(sandbox, buildArgs('private-base'));
+
+    expect(run.exitCode, run.stderr).toBe(0);
+    // The docker CLI ran the user's plugin for the build, through the temporary config dir.
+    expect(fs.readFileSync(calls, 'utf8').split('\n')).toContain('buildx build');
+    expect(fs.existsSync(path.join(sandbox.env.HOME, '.docker', 'config.json'))).toBe(false);
+    expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+  });
 });
 
 function writeUserConfig(sandbox: Sandbox, config: object): void {
   const dir = path.join(sandbox.env.HOME, '.docker');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+}
+
+/**
+ * A docker-buildx in ~/.docker/cli-plugins that notes each command it is given, then runs the
+ * system's buildx: the CLI prefers it to the system one, as it would a user-installed buildx.
+ */
+function writeUserPlugin(sandbox: Sandbox, calls: string): void {
+  const system = SYSTEM_PLUGIN_DIRS.map((dir) => path.join(dir, 'docker-buildx')).find((file) =>
+    fs.existsSync(file),
+  );
+  if (system === undefined) throw new Error('no system buildx plugin to wrap');
+
+  const dir = path.join(sandbox.env.HOME, '.docker', 'cli-plugins');
+  fs.mkdirSync(dir, { recursive: true });
+  const script = [
+    '#!/bin/sh',
+    `[ "$1" = docker-cli-plugin-metadata ] || echo "$1 $2" >> '${calls}'`,
+    `exec '${system}' "$@"`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'docker-buildx'), script, { mode: 0o755 });
 }
