@@ -15,8 +15,8 @@ export class OnaBuildError extends Error {
 
 /** Bad flags or arguments: exit 2, like most command-line tools. */
 export class UsageError extends OnaBuildError {
-  constructor(message: string) {
-    super(message, 'USAGE', 2);
+  constructor(message: string, code = 'USAGE') {
+    super(message, code, 2);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { SecretError } from '../errors.js';
+import { OnaBuildError, SecretError, UsageError } from '../errors.js';
 import { MAX_NAME_LENGTH, MAX_SECRET_BYTES, type Scope, type Secret } from './model.js';
 import { describeScope, validateName, validateScope, validateSecret } from './validate.js';
 import { thrownBy } from '../test-support/thrown-by.js';
@@ -20,6 +20,7 @@ function secret(overrides: Partial<Secret> = {}): Secret {
 }
 
 const errorOf = (fn: () => void) => thrownBy(fn, SecretError);
+const usageErrorOf = (fn: () => void) => thrownBy(fn, UsageError);
 
 describe('describeScope', () => {
   it.each([
@@ -90,7 +91,10 @@ describe('validateScope', () => {
     ['an organization named ..', { kind: 'organization', org: '..', owner: '..' }],
     ['a project named .', { kind: 'project', org: 'acme', owner: '.' }],
   ] as const)('rejects %s', (_label, scope) => {
-    expect(errorOf(() => validateScope(scope)).code).toBe('SCOPE_NAME');
+    const error = usageErrorOf(() => validateScope(scope));
+
+    expect(error.code).toBe('SCOPE_NAME');
+    expect(error.exitCode).toBe(2);
   });
 
   it('never repeats a name it refuses: a value may have been typed in its place', () => {
@@ -100,7 +104,7 @@ describe('validateScope', () => {
       owner: 'S3cr3t P@ss!word',
     } as const;
 
-    const { message } = errorOf(() => validateScope(scope));
+    const { message } = usageErrorOf(() => validateScope(scope));
 
     expect(message).toBe(
       'invalid organization name (not repeated here): use 1 to 127 letters, digits, ' +
@@ -211,7 +215,7 @@ describe('validateSecret', () => {
       secret({ scope: { kind: 'project', org: 'acme', owner: 'bad/owner' } }),
     ];
 
-    const messages = bad.map((s) => errorOf(() => validateSecret(s)).message);
+    const messages = bad.map((s) => thrownBy(() => validateSecret(s), OnaBuildError).message);
 
     expect(messages).toHaveLength(bad.length);
     for (const message of messages) expect(message).not.toContain(CANARY);

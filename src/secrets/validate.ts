@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 
-import { SecretError } from '../errors.js';
+import { SecretError, UsageError } from '../errors.js';
 import { MAX_NAME_LENGTH, MAX_SECRET_BYTES, type Scope, type Secret } from './model.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -50,7 +50,10 @@ function describeChar(char: string): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Scope names (organizations, projects, users, service accounts) follow the same rule. */
+/**
+ * Scope names (organizations, projects, users, service accounts) follow the same rule. A bad one
+ * is a usage error (exit 2): it comes from an option such as --org, not from a stored secret.
+ */
 export function validateScope(scope: Scope): void {
   for (const [label, value] of [
     ['organization', scope.org],
@@ -58,14 +61,14 @@ export function validateScope(scope: Scope): void {
   ] as const) {
     // Not repeated, as secret names are not: a value may have been typed in its place.
     if (value.length === 0 || value.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(value)) {
-      throw new SecretError(
+      throw new UsageError(
         `invalid ${label} name (not repeated here): use 1 to ${MAX_NAME_LENGTH} letters, ` +
           `digits, '_', '.' and '-'`,
         'SCOPE_NAME',
       );
     }
     if (value === '.' || value === '..') {
-      throw new SecretError(
+      throw new UsageError(
         `invalid ${label} name "${value}": it would name a directory`,
         'SCOPE_NAME',
       );

@@ -75,6 +75,10 @@ describe('usage errors', () => {
       ],
       'invalid registry host (not repeated here: it holds user@ or user:password@)',
     ],
+    [['secret', 'set', 'X1', '--org', 'hunter2x pw'], 'invalid organization name (not repeated'],
+    [['secret', 'list', '--org', 'acme', '--project', 'a/hunter2x'], 'invalid project name'],
+    [['secret', 'rm', 'NPM_TOKEN', '--org', 'acme', '--user', '..'], 'invalid user name ".."'],
+    [['build', '--org', 'acme', '--project', 'hunter2x,', '.'], 'invalid project name (not'],
   ])('%j stops with exit 2 and changes nothing', async (args, message) => {
     const before = await listing();
 
