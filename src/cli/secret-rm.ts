@@ -3,6 +3,8 @@
 import type { Argv } from 'yargs';
 
 import { SecretError } from '../errors.js';
+import type { Scope } from '../secrets/model.js';
+import type { SecretSource } from '../secrets/source.js';
 import { describeScope, validateName } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { scopeOptions, targetScope } from './scope-options.js';
@@ -22,9 +24,26 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const scope = targetScope(args);
   // Checked first, so a mistyped `NAME=VALUE` is refused without being repeated.
   validateName(args.name);
-  const removed = await context.openSource().remove(scope, args.name);
+  const source = context.openSource();
+  const removed = await source.remove(scope, args.name);
   if (!removed) {
-    throw new SecretError(`no secret ${args.name} in ${describeScope(scope)}`, 'NOT_FOUND');
+    const hint = (await inOrganization(source, scope, args.name)) ? orgHint(scope) : '';
+    throw new SecretError(`no secret ${args.name} in ${describeScope(scope)}${hint}`, 'NOT_FOUND');
   }
   context.logger.info(`removed ${args.name} (${describeScope(scope)})`);
 });
+
+/**
+ * Whether a narrower scope's missing secret is the organization's: the usual mix-up, as builds
+ * show organization and project secrets together. Other projects and users are not looked at,
+ * as their names are theirs.
+ */
+async function inOrganization(source: SecretSource, scope: Scope, name: string): Promise<boolean> {
+  if (scope.kind === 'organization') return false;
+  const org: Scope = { kind: 'organization', org: scope.org, owner: scope.org };
+  return (await source.list([org])).some((meta) => meta.name === name);
+}
+
+function orgHint(scope: Scope): string {
+  return `; organization ${scope.org} has one (leave out --${scope.kind} to remove it)`;
+}

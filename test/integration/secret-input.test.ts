@@ -1,7 +1,8 @@
 // Where `secret set` takes a value from, and what it warns about. `--from-file -` is stdin, a
 // FIFO (a shell's `--from-file <(vault read ...)`) is read to its end and held to BuildKit's
 // limit, and ^C at the hidden prompt ends the run as SIGINT does (130), storing nothing. Names
-// that programs read at start-up, and a second secret on one file path, are warned about.
+// that programs read at start-up, and a second secret on one file path, are warned about; a
+// secret rm that misses points to the organization's secret of that name.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -133,6 +134,25 @@ describe('secret set input', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toBe('SCOPE  NAME  TYPE  TARGET\n');
     expect(run.stderr).toContain('no secrets are stored for organization acmee');
+  });
+
+  it("points secret rm in a project to the organization's secret of that name", async () => {
+    await runCli(sandbox, ['secret', 'set', 'ORG_ONLY', ...ORG], { input: 'org-only-value-1' });
+    const rm = (...scope: string[]) => runCli(sandbox, ['secret', 'rm', 'ORG_ONLY', ...scope]);
+
+    const inProject = await rm(...ORG, '--project', 'web');
+    const nowhere = await rm(...ORG, '--user', 'ana');
+    const missing = await runCli(sandbox, ['secret', 'rm', 'NO_SUCH', ...ORG, '--user', 'ana']);
+
+    expect(inProject.exitCode).toBe(3);
+    expect(inProject.stderr).toContain(
+      'no secret ORG_ONLY in project acme/web; organization acme has one (leave out --project ' +
+        'to remove it)',
+    );
+    expect(nowhere.stderr).toContain('(leave out --user to remove it)');
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toContain('no secret NO_SUCH in user acme/ana\n');
+    expect(await storedValue('ORG_ONLY')).toBe('org-only-value-1');
   });
 
   it('exits 130 on ^C at the hidden prompt, storing nothing', async () => {
