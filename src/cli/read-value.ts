@@ -5,7 +5,9 @@ import fs from 'node:fs';
 
 import { OnaBuildError, SecretError, UsageError } from '../errors.js';
 import { MAX_SECRET_BYTES } from '../secrets/model.js';
-import { describeErrno } from '../errno.js';
+import { describeErrno, errorCode } from '../errno.js';
+
+const NAMES_NO_FILE = new Set(['ENOENT', 'ENAMETOOLONG', 'ENOTDIR']);
 
 /** `label` names the secret and its scope in errors: `secret NPM_TOKEN (organization acme)`. */
 export async function readSecretValue(
@@ -38,7 +40,9 @@ async function readValueFile(label: string, file: string): Promise<Buffer> {
     return fs.readFileSync(file);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SecretError) throw error;
-    throw new UsageError(`cannot read --from-file ${file}: ${describeErrno(error)}`);
+    // A path that names nothing may be the value itself, typed where its file belongs.
+    const named = NAMES_NO_FILE.has(errorCode(error) ?? '') ? '(not repeated here)' : file;
+    throw new UsageError(`cannot read --from-file ${named}: ${describeErrno(error)}`);
   }
 }
 

@@ -93,6 +93,21 @@ describe('secret set input', () => {
     );
   });
 
+  it('does not repeat a --from-file that names no file: it may be the value', async () => {
+    const typed = ['ghp_Value1nPlace0fPath', `/tmp/${'x'.repeat(300)}`, '/etc/hostname/x'];
+
+    const runs = await Promise.all(
+      typed.map((file) => runCli(sandbox, ['secret', 'set', 'TYPED', ...ORG, '--from-file', file])),
+    );
+
+    for (const [index, run] of runs.entries()) {
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('cannot read --from-file (not repeated here): ');
+      expect(run.stderr).not.toContain(typed[index]);
+    }
+    expect(await storedValue('TYPED')).toBeUndefined();
+  });
+
   it('refuses a directory (exit 2)', async () => {
     const run = await runCli(sandbox, ['secret', 'set', 'DIR', ...ORG, '--from-file', '/tmp']);
 
