@@ -94,6 +94,19 @@ describe('refuseOwnFilesInContexts', () => {
     expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
   });
 
+  it('warns about another hard link to the key file, which no path check finds', () => {
+    const keyFile = path.join(dir, 'master.key');
+    fs.writeFileSync(keyFile, 'a-key');
+    fs.linkSync(keyFile, path.join(ctx(), 'innocent.txt'));
+
+    check([ctx()], { keyFile });
+
+    expect(lines.join('')).toContain(
+      `warn: the master key file ${keyFile} has another hard link: a build context holding one ` +
+        'could copy the key into the image',
+    );
+  });
+
   it('lets a key path inside the context through when no file is there (the key is in env)', () => {
     check([ctx()], { keyFile: path.join(ctx(), 'master.key') });
 

@@ -61,6 +61,8 @@ export function refuseOwnFilesInContexts(
     );
   }
 
+  if (keyFile !== undefined) warnOtherKeyLinks(keyFile, logger);
+
   const storeContext = own.store === undefined ? undefined : containing(contexts, own.store);
   if (storeContext !== undefined) {
     logger.warn(
@@ -86,6 +88,25 @@ function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: str
     `the Dockerfile ${dockerfile} is one of ona-build's own files (the master key, the store or ` +
       'a secret file): the builder would print its lines',
     'OWN_FILE_AS_DOCKERFILE',
+  );
+}
+
+/**
+ * Another hard link to the key file is the key under a name no path check can see, perhaps in a
+ * context. Finding it would mean walking every context on every build, so the count is said.
+ */
+function warnOtherKeyLinks(keyFile: string, logger: Logger): void {
+  let links: number;
+  try {
+    links = fs.lstatSync(keyFile).nlink;
+  } catch {
+    return;
+  }
+  if (links <= 1) return;
+  const others = links === 2 ? 'another hard link' : `${links - 1} other hard links`;
+  logger.warn(
+    `the master key file ${keyFile} has ${others}: a build context holding one could copy the ` +
+      'key into the image; make it a file of its own (cp, then rm the links)',
   );
 }
 
