@@ -66,11 +66,11 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
   it.each([
     ['a b', 'web'],
     ['acme', ''],
-  ])('refuses --org %j --project %j, names no secret can have (exit 3)', async (org, project) => {
+  ])('refuses --org %j --project %j, names no secret can have (exit 2)', async (org, project) => {
     const args = ['--org', org, '--project', project];
     const run = await runCli(sandbox, ['build', ...args, '--dry-run', 'fixtures/secrets-read']);
 
-    expect(run.exitCode).toBe(3);
+    expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/error: invalid (organization|project) name/);
   });
 
