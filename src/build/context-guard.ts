@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { keyLinksProblem } from '../crypto/key-links.js';
 import { MaterializeError, StoreError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { lexists } from '../lexists.js';
@@ -61,7 +62,8 @@ export function refuseOwnFilesInContexts(
     );
   }
 
-  if (keyFile !== undefined) warnOtherKeyLinks(keyFile, logger);
+  const linksProblem = keyFile === undefined ? undefined : keyLinksProblem(keyFile);
+  if (linksProblem !== undefined) logger.warn(linksProblem);
 
   const storeContext = own.store === undefined ? undefined : containing(contexts, own.store);
   if (storeContext !== undefined) {
@@ -88,25 +90,6 @@ function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: str
     `the Dockerfile ${dockerfile} is one of ona-build's own files (the master key, the store or ` +
       'a secret file): the builder would print its lines',
     'OWN_FILE_AS_DOCKERFILE',
-  );
-}
-
-/**
- * Another hard link to the key file is the key under a name no path check can see, perhaps in a
- * context. Finding it would mean walking every context on every build, so the count is said.
- */
-function warnOtherKeyLinks(keyFile: string, logger: Logger): void {
-  let links: number;
-  try {
-    links = fs.lstatSync(keyFile).nlink;
-  } catch {
-    return;
-  }
-  if (links <= 1) return;
-  const others = links === 2 ? 'another hard link' : `${links - 1} other hard links`;
-  logger.warn(
-    `the master key file ${keyFile} has ${others}: a build context holding one could copy the ` +
-      'key into the image; make it a file of its own (cp, then rm the links)',
   );
 }
 

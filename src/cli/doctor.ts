@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 
 import { detectBuilder, namedClient } from '../build/builder.js';
 import { builderEnv } from '../build/builder-env.js';
+import { keyLinksProblem } from '../crypto/key-links.js';
 import { loadMasterKey, MASTER_KEY_ENV } from '../crypto/master-key.js';
 import { spawnChecked } from '../exec.js';
 import { lexists } from '../lexists.js';
@@ -106,6 +107,8 @@ function doctorChecks(
           return Promise.resolve(`${paths.keyFile} (created when the first secret is stored)`);
         }
         loadMasterKey({ env, keyFile: paths.keyFile, create: false });
+        const linksProblem = fromEnv ? undefined : keyLinksProblem(paths.keyFile);
+        if (linksProblem !== undefined) throw new Error(linksProblem);
         return Promise.resolve(`master key from ${fromEnv ? MASTER_KEY_ENV : paths.keyFile}`);
       },
     },

@@ -61,6 +61,19 @@ describe.runIf(requireEngine())('ona-build doctor', () => {
     expect(run.stdout).toMatch(/^FAIL +key +.*cannot be created: .*a-file is not a directory/m);
   });
 
+  it('fails a key file with another hard link, which a build context could hold', async () => {
+    const keyFile = path.join(sandbox.dir, 'master.key');
+    const link = path.join(sandbox.dir, 'key-link.txt');
+    fs.linkSync(keyFile, link);
+
+    const run = await runCli(sandbox, ['doctor']);
+    fs.unlinkSync(link);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL +key +.*master\.key has another hard link: .*cp, then rm/m);
+    expect(run.stdout).toMatch(/^ok +store /m);
+  });
+
   it('names each broken part and exits 1', async () => {
     const run = await runCli(sandbox, ['doctor'], {
       env: {
