@@ -38,11 +38,19 @@ describe('buildMasks', () => {
     expect(buildMasks([source('none', ''), source('blank', ' \n')]).skipped).toEqual([]);
   });
 
-  it('keeps no mask made only of line breaks: the output keeps them as they are', () => {
-    const set = buildMasks([source('breaks', '\r\n\r\n\n\n'), source('ended', 'value-1\n\n')]);
+  it("keeps no line break at a mask's ends: the output keeps them as they are", () => {
+    const sources = [
+      source('breaks', '\r\n\r\n\n\n'),
+      source('ended', 'value-1\n\n'),
+      source('started', '\r\n-----BEGIN KEY-----\nbGluZS1vbmU=\n'),
+    ];
+    const set = buildMasks(sources);
+    const ends = /^[\r\n]|[\r\n]$/;
 
-    expect(texts(set.masks).filter((mask) => /^[\r\n]*$/.test(mask))).toEqual([]);
-    expect(texts(set.masks)).toContain('value-1\n\n');
+    expect(texts(set.masks).filter((mask) => ends.test(mask))).toEqual([]);
+    expect(texts(set.tails).filter((tail) => ends.test(tail))).toEqual([]);
+    expect(texts(set.masks)).toContain('value-1');
+    expect(texts(set.masks)).toContain('-----BEGIN KEY-----\nbGluZS1vbmU=');
   });
 
   it('returns masks deduplicated and longest first', () => {
@@ -73,7 +81,7 @@ describe('buildMasks', () => {
     const value = '-----BEGIN KEY-----\n  bGluZS1vbmU=\n  bGluZS10d28=\n-----END KEY-----\n';
     const masks = texts(buildMasks([source('key', value)]).masks);
 
-    expect(masks).toEqual(expect.arrayContaining([value, value.trim(), 'bGluZS1vbmU=']));
+    expect(masks).toEqual(expect.arrayContaining([value.trimEnd(), 'bGluZS1vbmU=']));
     expect(masks).not.toContain('-----BEGIN KEY-----');
   });
 

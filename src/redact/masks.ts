@@ -108,8 +108,10 @@ class TailCollector {
     const length = Math.max(Math.ceil(value.length / 2), PIECE_MIN, minLength);
     if (length >= value.length) return;
 
-    const tail = value.subarray(value.length - length);
-    this.#tails.set(tail.toString('latin1'), tail);
+    const tail = value.subarray(value.length - length).toString('latin1');
+    const bare = withoutEndBreaks(tail);
+    const key = bare.length >= Math.max(PIECE_MIN, minLength) ? bare : tail;
+    this.#tails.set(key, Buffer.from(key, 'latin1'));
   }
 
   /** A tail already cut (merging sets). */
@@ -181,7 +183,12 @@ class MaskCollector {
   add(mask: Buffer | string): void {
     // Most forms are ASCII strings, which are their own key.
     const key = typeof mask === 'string' && isAscii(mask) ? mask : latin1Key(mask);
-    if (key.length >= this.minLength && !LINE_BREAKS_ONLY.test(key)) this.#keys.add(key);
+    if (key.length < this.minLength || LINE_BREAKS_ONLY.test(key)) return;
+
+    // Content too short to mask alone keeps its line breaks, as masking it bare would find it
+    // by chance.
+    const bare = withoutEndBreaks(key);
+    this.#keys.add(bare.length >= this.minLength ? bare : key);
   }
 
   addAll(masks: Iterable<Buffer | string>): void {
@@ -208,6 +215,15 @@ class MaskCollector {
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 const LINE_BREAKS_ONLY = /^[\r\n]*$/;
+const END_BREAKS = /^[\r\n]+|[\r\n]+$/g;
+
+/**
+ * Line breaks at a mask's ends hide nothing, as masked output keeps them anyway; and a mask that
+ * starts with one makes a stream hold back every line's end until more output comes.
+ */
+function withoutEndBreaks(key: string): string {
+  return key.replace(END_BREAKS, '');
+}
 
 function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);

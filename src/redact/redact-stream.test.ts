@@ -130,6 +130,15 @@ describe('createRedactStream', () => {
     stream.end();
   });
 
+  it('writes a line break at once though a value starts with one (a key file)', async () => {
+    const key = '\n-----BEGIN KEY-----\nbGluZS1vbmU=\n-----END KEY-----\n';
+    const stream = createRedactStream(redactorFor(source('key', key)));
+
+    expect(await writeAndCollect(stream, '#6 0.040 start\n')).toBe('#6 0.040 start\n');
+    expect(await writeAndCollect(stream, key)).toBe('\n***\n***\n***\n');
+    stream.end();
+  });
+
   it('emits all of a chunk no mask can start in before the stream ends', async () => {
     const stream = createRedactStream(redactorFor(source('secret', 's3cr3t-value')));
 
