@@ -58,6 +58,7 @@ export const SQL = {
   insertKeyCheck: `INSERT OR IGNORE INTO key_check (id, nonce, ciphertext, tag, created_at)
     VALUES (1, ?, ?, ?, ?)`,
   selectKeyCheck: 'SELECT nonce, ciphertext, tag FROM key_check WHERE id = 1',
+  selectScopeKeys: 'SELECT kind, org, owner, nonce, wrapped_key, tag FROM scope_keys',
   insertScopeKey: `INSERT OR IGNORE INTO scope_keys
     (kind, org, owner, nonce, wrapped_key, tag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   selectScopeKey: `SELECT nonce, wrapped_key, tag FROM scope_keys
@@ -207,6 +208,10 @@ const KEY_CHECK_AAD = Buffer.from(JSON.stringify(['ona-build/key-check', FORMAT_
 export function sealKeyCheck(db: Database.Database, masterKey: Buffer): void {
   const sealed = encrypt(masterKey, Buffer.alloc(0), KEY_CHECK_AAD);
   db.prepare(SQL.insertKeyCheck).run(sealed.nonce, sealed.ciphertext, sealed.tag, now());
+}
+
+export function hasKeyCheck(db: Database.Database): boolean {
+  return db.prepare(SQL.selectKeyCheck).get() !== undefined;
 }
 
 export function checkMasterKey(db: Database.Database, masterKey: Buffer, file: string): void {

@@ -472,6 +472,20 @@ describe('SqliteStore opened without create', () => {
     expect(() => openStore()).not.toThrow();
     expect(count('key_check')).toBe(1);
   });
+
+  it('gives a store without its key check none made with another key, which would lock it', async () => {
+    await openStore().put(secret('NPM_TOKEN', 'npm_right_key_value', { scope: project }));
+    opened.splice(0).forEach((store) => store.close());
+    sql('DELETE FROM key_check');
+
+    const error = thrownByOpen(randomBytes(32));
+
+    expect(error.code).toBe('MASTER_KEY_MISMATCH');
+    expect(error.message).toContain('does not open the data key of project acme/web');
+    expect(count('key_check')).toBe(0);
+    const secrets = await openStore().read([project]);
+    expect(secrets.map((s) => s.value.toString())).toEqual(['npm_right_key_value']);
+  });
 });
 
 describe('SqliteStore across processes', () => {

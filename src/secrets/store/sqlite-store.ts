@@ -22,6 +22,7 @@ import { describeScope, validateSecret } from '../validate.js';
 import { encodeMeta, scopeKeyAad, secretAad, toMeta, type SecretAad } from './aad.js';
 import {
   checkMasterKey,
+  hasKeyCheck,
   migrate,
   now,
   openDatabase,
@@ -242,7 +243,33 @@ function setUp(db: Database.Database, options: SqliteStoreOptions): void {
   migrate(db, options.path, options.create);
   // Checked once the file is known to be a store, so other problems are named first.
   refuseLooseMode(options.path);
-  if (options.create) sealKeyCheck(db, options.masterKey);
+  if (!options.create) return;
+
+  if (!hasKeyCheck(db)) refuseOtherKey(db, options);
+  sealKeyCheck(db, options.masterKey);
+}
+
+/**
+ * A store without its key check (an older ona-build killed while creating it, or tampering) gets
+ * one only from the key that wrapped its data keys: sealed with another key, it would lock the
+ * right one out of every secret.
+ */
+function refuseOtherKey(db: Database.Database, { masterKey, path }: SqliteStoreOptions): void {
+  const rows = db.prepare<[], [...ScopeParams, ...SealedRow]>(SQL.selectScopeKeys).raw().all();
+
+  for (const [kind, org, owner, nonce, ciphertext, tag] of rows) {
+    const scope = { kind, org, owner } as Scope;
+    try {
+      decrypt(masterKey, { nonce, ciphertext, tag }, scopeKeyAad(scope)).fill(0);
+    } catch {
+      throw new StoreError(
+        `the master key does not open the data key of ${describeScope(scope)} in secret store ` +
+          `${path}, which has no key check: it was made with another key, or tampered with; ` +
+          'nothing was written',
+        'MASTER_KEY_MISMATCH',
+      );
+    }
+  }
 }
 
 function unwrapScopeKey(
