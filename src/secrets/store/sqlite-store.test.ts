@@ -473,7 +473,7 @@ describe('SqliteStore opened without create', () => {
     expect(count('key_check')).toBe(1);
   });
 
-  it('gives a store without its key check none made with another key, which would lock it', async () => {
+  it('gives a store without its key check none sealed with another key', async () => {
     await openStore().put(secret('NPM_TOKEN', 'npm_right_key_value', { scope: project }));
     opened.splice(0).forEach((store) => store.close());
     sql('DELETE FROM key_check');
