@@ -2,7 +2,8 @@
 
 import type { Argv } from 'yargs';
 
-import { UsageError } from '../errors.js';
+import { SecretError, UsageError } from '../errors.js';
+import { trimAsciiSpace } from '../redact/ascii.js';
 import {
   SECRET_TYPES,
   type RegistryTarget,
@@ -36,6 +37,10 @@ const options = {
     describe: 'The value is a registry identity (refresh) token, as `az acr login` stores',
   },
   'from-file': { type: 'string', describe: 'Read the value from this file' },
+  'allow-empty': {
+    type: 'boolean',
+    describe: 'Store an empty or blank value (refused without it: an unset variable, most often)',
+  },
 } as const;
 
 export function builder(yargs: Argv) {
@@ -65,6 +70,7 @@ export const handler = withContext<Args>(async (args, context) => {
 
   const label = `secret ${args.name} (${describeScope(scope)})`;
   const value = await readSecretValue(label, args.fromFile, process.stdin, context.stderr);
+  if (!args.allowEmpty) refuseBlank(value, label);
   const skipped = context.redactor.add([
     { id: args.name, value, registryUser: registry?.username },
   ]);
@@ -91,6 +97,20 @@ export const handler = withContext<Args>(async (args, context) => {
     context.logger.warn(`${label} is too short to be masked in build output; use a longer value`);
   }
 });
+
+/**
+ * `printf '%s' "$TOKEN" | ona-build secret set ...` with TOKEN unset (a CI typo) gives an empty
+ * value, `echo` a line break alone: stored, it would replace a good value with nothing.
+ */
+function refuseBlank(value: Buffer, label: string): void {
+  if (trimAsciiSpace(value).length > 0) return;
+  const what = value.length === 0 ? 'empty' : 'blank (whitespace only)';
+  throw new SecretError(
+    `${label}: the value is ${what}, so nothing was stored (was a variable piped in unset?); ` +
+      'pass --allow-empty to store it',
+    'BLANK_VALUE',
+  );
+}
 
 /** `stored env secret X (...)`, or `replaced ...`, saying so when the type changes too. */
 function storedMessage(previous: SecretType | undefined, type: SecretType, label: string): string {

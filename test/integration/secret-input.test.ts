@@ -2,7 +2,8 @@
 // FIFO (a shell's `--from-file <(vault read ...)`) is read to its end and held to BuildKit's
 // limit, and ^C at the hidden prompt ends the run as SIGINT does (130), storing nothing. Names
 // that programs read at start-up, and a second secret on one file path, are warned about; a
-// secret rm that misses points to the organization's secret of that name.
+// secret rm that misses points to the organization's secret of that name. An empty or blank
+// value (an unset variable piped in) is refused unless asked for, so it cannot wipe a good one.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -91,6 +92,28 @@ describe('secret set input', () => {
     expect(retyped.stderr).toContain(
       'replaced env secret REPLACED (organization acme) with a file secret',
     );
+  });
+
+  it.each([
+    ['empty (printf of an unset variable)', ''],
+    ['blank (echo of an unset variable)', '\n'],
+  ])('keeps the stored value when the new one is %s, unless --allow-empty', async (_, input) => {
+    const set = (...extra: string[]) =>
+      runCli(sandbox, ['secret', 'set', 'KEPT', ...ORG, ...extra], { input });
+    await runCli(sandbox, ['secret', 'set', 'KEPT', ...ORG], { input: VALUE });
+
+    const refused = await set();
+    const kept = await storedValue('KEPT');
+    const allowed = await set('--allow-empty');
+
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toMatch(
+      /error: secret KEPT \(organization acme\): the value is (empty|bla)/,
+    );
+    expect(refused.stderr).toContain('nothing was stored');
+    expect(kept).toBe(VALUE);
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(await storedValue('KEPT')).toBe(input);
   });
 
   it('does not repeat a --from-file that names no file: it may be the value', async () => {

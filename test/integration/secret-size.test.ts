@@ -1,7 +1,7 @@
 // C08 on both sides of BuildKit's limit: 512,000 bytes reach the step whole on the real engine;
 // one byte more is refused when set, naming the secret, its scope and the limit, not the value,
 // and so is a --secret file of the user's that size, before the build starts.
-// At the other end, an empty or very short value is stored with a warning.
+// At the other end, an empty (--allow-empty) or very short value is stored with a warning.
 
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -66,7 +66,8 @@ describe.runIf(requireEngine())('secret size limit', () => {
     ['', 'is empty (was the input empty?)'],
     ['abc', 'is too short to be masked in build output'],
   ])('stores %j with a warning that says what is wrong with it', async (value, warning) => {
-    const run = await runCli(sandbox, ['secret', 'set', 'odd', ...ORG], { input: value });
+    const args = ['secret', 'set', 'odd', ...ORG, '--allow-empty'];
+    const run = await runCli(sandbox, args, { input: value });
 
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toContain(`warn: secret odd (organization acme) ${warning}`);
