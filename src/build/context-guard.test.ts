@@ -127,6 +127,20 @@ describe('refuseOwnFilesInContexts', () => {
     expect(error.message).toContain(`the Dockerfile ${file} is one of ona-build's own files`);
   });
 
+  it("refuses -f naming a file in a run directory, and takes one of the user's beside them", () => {
+    const runDir = path.join(dir, 'shm', 'ona-build-4242-AbC123');
+    fs.mkdirSync(runDir, { recursive: true });
+    const secretFile = path.join(runDir, 'NPM_TOKEN');
+    const users = path.join(dir, 'shm', 'Dockerfile.mine');
+    fs.writeFileSync(secretFile, 'npm_value');
+    fs.writeFileSync(users, 'FROM scratch\n');
+
+    const error = thrown(() => check(['-f', secretFile, ctx()], {}));
+
+    expect(error.message).toContain(`the Dockerfile ${secretFile} is one of ona-build's own`);
+    expect(() => check(['-f', users, ctx()], {})).not.toThrow();
+  });
+
   it('takes a context that looks like a URL of no remote kind (x://tmp) for the path it is', () => {
     fs.mkdirSync(path.join(dir, 'x:'));
     fs.symlinkSync(dir, path.join(dir, 'x:', 'tmp'));

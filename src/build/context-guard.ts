@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { keyLinksProblem } from '../crypto/key-links.js';
 import { MaterializeError, StoreError } from '../errors.js';
+import { RUN_DIR_PREFIX } from '../materialize/run-dir.js';
 import type { Logger } from '../log.js';
 import { lexists } from '../lexists.js';
 import {
@@ -84,13 +85,22 @@ function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: str
   const dockerfile = localDockerfilePath(info);
   if (dockerfile === undefined) return;
 
-  const ownFiles = [own.tempRoot, keyFile, own.store].filter((file) => file !== undefined);
-  if (containing(ownFiles, dockerfile) === undefined) return;
+  const ownFiles = [keyFile, own.store].filter((file) => file !== undefined);
+  if (!inRunDir(own.tempRoot, dockerfile) && containing(ownFiles, dockerfile) === undefined) return;
   throw new MaterializeError(
     `the Dockerfile ${dockerfile} is one of ona-build's own files (the master key, the store or ` +
       'a secret file): the builder would print its lines',
     'OWN_FILE_AS_DOCKERFILE',
   );
+}
+
+/**
+ * Whether `file` is in a run directory (this run's or another's) below the temp root. The root
+ * itself is shared (/dev/shm): a Dockerfile of the user's there is theirs.
+ */
+function inRunDir(tempRoot: string, file: string): boolean {
+  const relative = path.relative(realpathOrResolved(tempRoot), realpathOrResolved(file));
+  return relative.startsWith(RUN_DIR_PREFIX) && !path.isAbsolute(relative);
 }
 
 /** The main context when it is a local path, and the local paths of `--build-context`. */
