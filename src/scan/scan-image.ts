@@ -27,7 +27,19 @@ export async function scanImage(options: ScanImageOptions): Promise<ScanReport> 
   return { ...report, image: options.image };
 }
 
+// Letters, digits and the separators of name, tag, digest and registry port. Anything else would
+// reach the engine API as a broken request path, which fails like an engine that is not there.
+const REFERENCE = /^[\w.:/@-]+$/;
+
 async function exportImage(docker: Dockerode, image: string): Promise<Readable> {
+  if (!REFERENCE.test(image)) {
+    throw new OnaBuildError(
+      `${JSON.stringify(image)} is not an image reference (name, name:tag, name@digest or id)`,
+      'SCAN_BAD_REFERENCE',
+      1,
+    );
+  }
+
   try {
     return (await docker.getImage(image).get()) as unknown as Readable;
   } catch (error) {
