@@ -25,7 +25,12 @@ export function builder(yargs: Argv) {
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const purpose = args.user || args.serviceAccount ? 'environment' : 'build';
-  const metas = withoutValues(await context.openSource().read(scopesFor(args, purpose)));
+  const scopes = scopesFor(args, purpose);
+  const metas = withoutValues(await context.openSource().read(scopes));
+  if (metas.length === 0) {
+    // As secret list says it: an empty set is most often a mistyped --org or --project.
+    context.logger.info(`no secrets are stored for ${scopes.map(describeScope).join(' or ')}`);
+  }
   const { secrets, overrides } = resolvePrecedence(metas);
 
   const overridden = (name: string) =>

@@ -174,6 +174,16 @@ describe('secret set input', () => {
     expect(run.stderr).toContain('no secrets are stored for organization acmee');
   });
 
+  it('resolves an organization and project without secrets as empty, saying so', async () => {
+    await runCli(sandbox, ['secret', 'set', 'ANY', ...ORG], { input: 'some-value-123' });
+
+    const run = await runCli(sandbox, ['secret', 'resolve', '--org', 'acmee', '--project', 'x']);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('NAME  TYPE  FROM  TARGET  OVERRIDES\n');
+    expect(run.stderr).toContain('no secrets are stored for organization acmee or project acmee/x');
+  });
+
   it("points secret rm in a project to the organization's secret of that name", async () => {
     await runCli(sandbox, ['secret', 'set', 'ORG_ONLY', ...ORG], { input: 'org-only-value-1' });
     const rm = (...scope: string[]) => runCli(sandbox, ['secret', 'rm', 'ORG_ONLY', ...scope]);
