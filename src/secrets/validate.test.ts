@@ -127,10 +127,14 @@ describe('validateSecret', () => {
     },
   );
 
-  it.each(['1TOKEN', 'pip-conf', 'aws.credentials', '.npmrc'])(
-    'rejects %s as an env secret because it is not a variable name',
+  it.each(['1TOKEN', 'pip-conf', 'aws.credentials', '.npmrc', '9f8e7d6c5b4a3f2e1d'])(
+    'rejects %s as an env secret because it is not a variable name, not repeating it',
     (name) => {
-      expect(errorOf(() => validateSecret(secret({ name }))).code).toBe('SECRET_NAME');
+      const error = errorOf(() => validateSecret(secret({ name })));
+
+      expect(error.code).toBe('SECRET_NAME');
+      expect(error.message).toContain('(not repeated here): an env secret');
+      expect(error.message).not.toContain(name);
     },
   );
 

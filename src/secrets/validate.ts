@@ -91,7 +91,7 @@ export function validateSecret(secret: Secret): void {
 
   switch (secret.type) {
     case 'env':
-      validateEnvName(secret.name, where);
+      validateEnvName(secret.name, secret.scope, where);
       break;
     case 'file':
       validateMount(secret.mount, where);
@@ -109,11 +109,13 @@ export function validateSecret(secret: Secret): void {
   }
 }
 
-function validateEnvName(name: string, where: string): void {
+function validateEnvName(name: string, scope: Scope, where: string): void {
+  // Not repeated: a name like 9f8e7d6c5b4a is more likely a value typed in its place.
   if (!ENV_NAME_PATTERN.test(name)) {
     throw new SecretError(
-      `${where}: an env secret's name must be a valid variable name ` +
-        `(letters, digits and '_', not starting with a digit)`,
+      `invalid env secret name in ${describeScope(scope)} (not repeated here): an env ` +
+        `secret's name must be a valid variable name (letters, digits and '_', not starting ` +
+        'with a digit)',
       'SECRET_NAME',
     );
   }
