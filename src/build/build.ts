@@ -102,7 +102,8 @@ export async function runBuild(options: BuildOptions): Promise<number> {
     { tempRoot: prepared.root.path, ...options.storeFiles },
     options.logger,
   );
-  const checked = preflight({ ...options, info, secrets: prepared.secrets });
+  const { secrets, overrides } = prepared;
+  const checked = preflight({ ...options, info, secrets, overrides });
 
   if (options.dryRun) {
     const runDir = path.join(prepared.root.path, `${RUN_DIR_PREFIX}${process.pid}-<random>`);

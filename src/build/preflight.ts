@@ -22,6 +22,7 @@ import { SecretError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Redactor } from '../redact/index.js';
 import type { Secret } from '../secrets/model.js';
+import { describeOverride, type Override } from '../secrets/precedence.js';
 import { registryOfImage } from '../secrets/registry-host.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -39,6 +40,8 @@ export interface PreflightOptions {
   readonly info: PassthroughInfo;
   readonly passthrough: readonly string[];
   readonly secrets: readonly Secret[];
+  /** What precedence dropped: a step asking for a loser by name is told why it is missing. */
+  readonly overrides?: readonly Override[];
   readonly principal: Principal;
   readonly logger: Logger;
   readonly onlyReferenced?: boolean;
@@ -224,14 +227,17 @@ function carriesSecret(problem: BuildArgProblem): boolean {
 
 function reportCheck(check: SecretCheck, options: PreflightOptions): void {
   const searched = scopesFor(options.principal, 'build').map(describeScope);
+  const dropped = new Map(
+    (options.overrides ?? []).map((override) => [override.loser.name, describeOverride(override)]),
+  );
   for (const notice of check.notices) options.logger.info(notice);
 
   // Optional ones are warnings even when a required one stops the build.
   if (check.missingOptional.length > 0) {
-    options.logger.warn(describeMissing({ ...check, missingRequired: [] }, searched));
+    options.logger.warn(describeMissing({ ...check, missingRequired: [] }, searched, dropped));
   }
   if (check.missingRequired.length > 0) {
-    const required = describeMissing({ ...check, missingOptional: [] }, searched);
+    const required = describeMissing({ ...check, missingOptional: [] }, searched, dropped);
     throw new SecretError(required, 'SECRET_MISSING');
   }
 }

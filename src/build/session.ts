@@ -12,7 +12,7 @@ import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots, chooseTempRoot, type TempRoot } from '../materialize/temp-root.js';
 import type { Redactor } from '../redact/index.js';
 import { MAX_SECRET_BYTES, type Secret } from '../secrets/model.js';
-import { describeOverride } from '../secrets/precedence.js';
+import { describeOverride, type Override } from '../secrets/precedence.js';
 import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
 import type { SecretSource } from '../secrets/source.js';
 import { describeScope } from '../secrets/validate.js';
@@ -36,6 +36,8 @@ export interface SessionOptions {
 
 export interface PreparedSecrets {
   readonly secrets: Secret[];
+  /** Secrets dropped for another that wins, which a Dockerfile may still ask for by name. */
+  readonly overrides: readonly Override[];
   readonly root: TempRoot;
   /**
    * Adds an explicit root to the list `gc` and later runs sweep; called as the run directory is
@@ -66,7 +68,7 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
   const rememberRoot = () => {
     if (options.tmpdir !== undefined) recordRoot(rootsList, root.path, logger);
   };
-  return { secrets: resolution.secrets, root, rememberRoot };
+  return { secrets: resolution.secrets, overrides: resolution.overrides, root, rememberRoot };
 }
 
 /** Most often a mistyped --org: the build would run, only without the secrets it needs. */

@@ -48,6 +48,16 @@ describe('checkSecretMounts', () => {
     );
   });
 
+  it('says why a secret that exists is missing: precedence dropped it for another', () => {
+    const result = check('RUN --mount=type=secret,id=orgnpmrc,required true\n', []);
+    const dropped = new Map([['orgnpmrc', 'npmrc (project acme/web) overrides orgnpmrc (...)']]);
+
+    expect(describeMissing(result, SCOPES, dropped)).toBe(
+      'Dockerfile line 2 mounts secret "orgnpmrc" (required) but precedence drops it ' +
+        '(npmrc (project acme/web) overrides orgnpmrc (...))',
+    );
+  });
+
   it('lists required ones first, one line each, and says when no scope was searched', () => {
     const result = check(
       'RUN --mount=type=secret,id=opt true\nRUN --mount=type=secret,id=req,required true\n',

@@ -140,19 +140,28 @@ function recordMissing(
  * "NPM_TOKEN" (required) but no scope provides it (searched: organization acme, project
  * acme/web)`. Names ids and scopes only.
  */
-export function describeMissing(check: SecretCheck, scopesSearched: readonly string[]): string {
+export function describeMissing(
+  check: SecretCheck,
+  scopesSearched: readonly string[],
+  dropped: ReadonlyMap<string, string> = new Map(),
+): string {
   const scopes = scopesSearched.length > 0 ? scopesSearched.join(', ') : 'no scope';
-  const searched = `searched: ${scopes}`;
+  const why = (id: string) => {
+    const override = dropped.get(id);
+    return override === undefined
+      ? `no scope provides it (searched: ${scopes})`
+      : `precedence drops it (${override})`;
+  };
   return [
-    ...check.missingRequired.map((missing) => describeOne(missing, true, searched)),
-    ...check.missingOptional.map((missing) => describeOne(missing, false, searched)),
+    ...check.missingRequired.map((missing) => describeOne(missing, true, why(missing.id))),
+    ...check.missingOptional.map((missing) => describeOne(missing, false, why(missing.id))),
   ].join('\n');
 }
 
-function describeOne(missing: MissingSecret, required: boolean, searched: string): string {
+function describeOne(missing: MissingSecret, required: boolean, why: string): string {
   const what = `Dockerfile line ${missing.line} mounts secret ${JSON.stringify(missing.id)}`;
   const kind = required ? 'required' : 'optional';
-  const base = `${what} (${kind}) but no scope provides it (${searched})`;
+  const base = `${what} (${kind}) but ${why}`;
   if (required) return base;
   if (missing.env === undefined) return `${base}; the step runs without it`;
   return `${base}; the step runs with ${missing.env} set to an empty value`;

@@ -3,6 +3,7 @@
 // file-name aliases reach the steps (C04), and build arguments that carry secrets are refused
 // (C12).
 
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,27 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
 
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/error: invalid (organization|project) name/);
+  });
+
+  it('says precedence dropped a secret the Dockerfile asks for, not that none exists', async () => {
+    const scope = ['--org', 'dropco'];
+    const file = ['--mount', '/root/.npmrc'];
+    await setSecret(sandbox, ['orgnpmrc', ...scope, ...file], 'org-npmrc-value-1\n');
+    await setSecret(sandbox, ['npmrc', ...scope, '--project', 'web', ...file], 'prj-npmrc-value\n');
+    const dockerfile = path.join(sandbox.dir, 'Dockerfile.dropped');
+    fs.writeFileSync(
+      dockerfile,
+      'FROM scratch\nRUN --mount=type=secret,id=orgnpmrc,required true\n',
+    );
+
+    const args = ['build', ...scope, '--project', 'web', '--dry-run', '-f', dockerfile];
+    const run = await runCli(sandbox, [...args, 'fixtures/bench']);
+
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain(
+      'mounts secret "orgnpmrc" (required) but precedence drops it (npmrc (project dropco/web) ' +
+        'overrides orgnpmrc (organization dropco): the same file)',
+    );
   });
 
   it('stops before building when a required secret is provided by no scope', async () => {
