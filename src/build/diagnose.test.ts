@@ -47,6 +47,22 @@ describe('diagnoseFailure', () => {
     ]);
   });
 
+  it('says what works instead of a mount option the frontend does not know (env=)', () => {
+    const parse = (key: string) =>
+      'ERROR: failed to solve: rpc error: code = Unknown desc = failed to solve with frontend ' +
+      'dockerfile.v0: failed to create LLB definition: dockerfile parse error line 2: ' +
+      `unexpected key '${key}' in '${key}=TOK'\n`;
+
+    expect(diagnoseFailure(parse('env'), plan())).toEqual([
+      "this builder's Dockerfile frontend does not know the mount option env= (line 2), which " +
+        "needs Dockerfile 1.10: read the secret's file instead, as every BuildKit can: " +
+        "RUN --mount=type=secret,id=ID sh -c 'VAR=$(cat /run/secrets/ID) ...'",
+    ]);
+    expect(diagnoseFailure(parse('sharing'), plan())[0]).toContain(
+      'does not know the mount option sharing= (line 2): use a newer BuildKit',
+    );
+  });
+
   it('says nothing of buildx when the classic builder ran', () => {
     const classic = plan({ builder: { docker: 'docker', kind: 'classic' } });
 

@@ -30,11 +30,15 @@ const NO_ENGINE = new RegExp(
   ].join('|'),
 );
 
+// An older Dockerfile frontend (dockerd 20.10's built-in one) meeting a mount option it predates.
+const UNKNOWN_MOUNT_KEY = /dockerfile parse error line (\d+): unexpected key '([\w-]+)' in '/;
+
 export function diagnoseFailure(output: string, plan: BuildPlan): string[] {
   return [
     ...engineHints(output),
     ...pluginHints(output, plan),
     ...frontendHints(output, plan),
+    ...mountOptionHints(output),
     ...registryHints(output, plan),
     ...permissionHints(output, plan),
   ];
@@ -76,6 +80,20 @@ function frontendHints(output: string, plan: BuildPlan): string[] {
     `the Dockerfile frontend image ${image}${where} could not be pulled: the machine may be ` +
       'offline or rate-limited, or lack a credential for its registry. Store a registry ' +
       "secret for that registry, or remove the directive to use the builder's own frontend",
+  ];
+}
+
+/** A mount option the builder's frontend does not know, env= above all: what works instead. */
+function mountOptionHints(output: string): string[] {
+  const match = UNKNOWN_MOUNT_KEY.exec(output);
+  if (!match) return [];
+
+  const [, line, key] = match;
+  const hint = `this builder's Dockerfile frontend does not know the mount option ${key}= (line ${line})`;
+  if (key !== 'env') return [`${hint}: use a newer BuildKit, or leave the option out`];
+  return [
+    `${hint}, which needs Dockerfile 1.10: read the secret's file instead, as every BuildKit ` +
+      "can: RUN --mount=type=secret,id=ID sh -c 'VAR=$(cat /run/secrets/ID) ...'",
   ];
 }
 

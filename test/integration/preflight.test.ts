@@ -96,6 +96,26 @@ describe.runIf(requireEngine())('pre-flight Dockerfile analysis', () => {
     );
   });
 
+  // dockerd 20.10's built-in frontend predates env= (Dockerfile 1.10), and no newer one can be
+  // pulled here: the failure says what works on every BuildKit.
+  it('says how to read a secret without env= when the frontend does not know it', async () => {
+    const context = path.join(sandbox.dir, 'env-mount');
+    fs.mkdirSync(context);
+    fs.writeFileSync(
+      path.join(context, 'Dockerfile'),
+      'FROM localhost:5000/base/busybox:1\n' +
+        'RUN --mount=type=secret,id=NPM_TOKEN_ORG,env=TOKEN test -n "$TOKEN"\n',
+    );
+
+    const run = await runCli(sandbox, [...buildArgs('bench').slice(0, -1), context]);
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(
+      "error: this builder's Dockerfile frontend does not know the mount option env= (line 2)",
+    );
+    expect(run.stderr).toContain("sh -c 'VAR=$(cat /run/secrets/ID) ...'");
+  });
+
   it('stops before building when a required secret is provided by no scope', async () => {
     const watch = new ProcWatch([]).start();
     const run = await runCli(sandbox, buildArgs('preflight-required'));
