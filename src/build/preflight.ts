@@ -231,6 +231,7 @@ function reportCheck(check: SecretCheck, options: PreflightOptions): void {
     (options.overrides ?? []).map((override) => [override.loser.name, describeOverride(override)]),
   );
   for (const notice of check.notices) options.logger.info(notice);
+  for (const warning of check.warnings) options.logger.warn(warning);
 
   // Optional ones are warnings even when a required one stops the build.
   if (check.missingOptional.length > 0) {

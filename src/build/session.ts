@@ -140,7 +140,9 @@ function registerMasks(redactor: Redactor, secrets: readonly Secret[], logger: L
     })),
   );
   for (const { id } of skipped) {
-    logger.warn(`secret ${id} is too short to be masked in output; use a longer value`);
+    const scope = secrets.find((secret) => secret.name === id)?.scope;
+    const where = scope === undefined ? '' : ` (${describeScope(scope)})`;
+    logger.warn(`secret ${id}${where} is too short to be masked in output; use a longer value`);
   }
 }
 

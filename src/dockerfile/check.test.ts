@@ -120,11 +120,21 @@ describe('checkSecretMounts', () => {
 
     expect(result.referencedNames).toEqual(['.npmrc']);
     expect(result.aliases).toEqual([]);
-    expect(result.notices).toEqual([
+    expect(result.warnings).toEqual([
       'secret id ".npmrc" is answered by the secret of that name; file secret npmrc ' +
         '(project acme/web, /root/.npmrc), mounted at a path ending in the same name, ' +
         'is not used for it',
     ]);
+  });
+
+  it('says "are" when several files mounted at that base name are passed over', () => {
+    const result = check('RUN --mount=type=secret,id=.npmrc true\n', [
+      file('npmrc', '/root/.npmrc'),
+      file('homenpmrc', '/home/dev/.npmrc'),
+      file('.npmrc', '/home/node/.npmrc', ORG),
+    ]);
+
+    expect(result.warnings[0]).toMatch(/file secrets npmrc .*, homenpmrc .*, are not used for it$/);
   });
 
   it('does not guess between two files mounted at the same base name', () => {

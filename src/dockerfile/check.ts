@@ -32,6 +32,8 @@ export interface SecretCheck {
   /** Dockerfile ids answered by a file secret of another name, through its mount path. */
   readonly aliases: { readonly id: string; readonly secretName: string }[];
   readonly notices: string[];
+  /** Worth a warning though the build runs: a file mounted where a step asks is passed over. */
+  readonly warnings: string[];
   /** Names of the secrets the Dockerfile mounts, after aliasing, in order of first use. */
   readonly referencedNames: string[];
 }
@@ -40,7 +42,7 @@ export interface SecretCheck {
 // docker config, and api-only secrets never leave the store.
 const MOUNTABLE_TYPES: ReadonlySet<SecretType> = new Set(['env', 'file']);
 
-type Resolution = { name?: string; alias?: boolean; notice?: string };
+type Resolution = { name?: string; alias?: boolean; notice?: string; warning?: string };
 
 export function checkSecretMounts(
   analysis: Pick<DockerfileAnalysis, 'secretMounts'>,
@@ -51,12 +53,14 @@ export function checkSecretMounts(
     missingOptional: [] as MissingSecret[],
     aliases: [] as { id: string; secretName: string }[],
     notices: [] as string[],
+    warnings: [] as string[],
     referencedNames: [] as string[],
   };
 
   for (const [id, mounts] of groupById(analysis.secretMounts)) {
     const resolution = resolveId(id, available);
     if (resolution.notice) check.notices.push(resolution.notice);
+    if (resolution.warning) check.warnings.push(resolution.warning);
 
     if (resolution.name === undefined) recordMissing(check, id, mounts);
     else if (!check.referencedNames.includes(resolution.name)) {
@@ -100,12 +104,13 @@ function resolveId(id: string, available: readonly AvailableSecret[]): Resolutio
 function nameWinsNotice(
   id: string,
   others: readonly AvailableSecret[],
-): Pick<Resolution, 'notice'> {
+): Pick<Resolution, 'warning'> {
   if (others.length === 0) return {};
   return {
-    notice:
+    warning:
       `secret id ${JSON.stringify(id)} is answered by the secret of that name; ` +
-      `${describeFiles(others)}, mounted at a path ending in the same name, is not used for it`,
+      `${describeFiles(others)}, mounted at a path ending in the same name, ` +
+      `${others.length > 1 ? 'are' : 'is'} not used for it`,
   };
 }
 

@@ -97,7 +97,7 @@ describe.runIf(requireEngine())('redaction of build output', () => {
   });
 
   it('leaves a value too short to mask visible and warns about it', () => {
-    expect(run.stderr).toContain('secret region is too short to be masked');
+    expect(run.stderr).toContain('secret region (project acme/web) is too short to be masked');
     expect(run.stderr).toContain('region is eu in europe');
   });
 
