@@ -21,12 +21,18 @@ export async function createBuildSandbox(): Promise<BuildSandbox> {
   const canary = makeCanary();
   const registry = registryCredentials();
 
-  await setSecret(
-    sandbox,
-    ['registry', ...ORG, '--registry', registry.host, '--username', registry.username],
-    registry.password,
-  );
-  await setSecret(sandbox, ['canary', ...PROJECT, '--mount', '/run/canary'], canary);
+  // A failed set-up (no built CLI) returns no sandbox for afterAll to remove: remove it here.
+  try {
+    await setSecret(
+      sandbox,
+      ['registry', ...ORG, '--registry', registry.host, '--username', registry.username],
+      registry.password,
+    );
+    await setSecret(sandbox, ['canary', ...PROJECT, '--mount', '/run/canary'], canary);
+  } catch (error) {
+    sandbox.remove();
+    throw error;
+  }
   return { ...sandbox, canary };
 }
 
