@@ -94,6 +94,27 @@ describe('refuseOwnFilesInContexts', () => {
     expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
   });
 
+  it.each([
+    ['a link, then ..', false],
+    ['a link, then .., with a decoy of that name beside the link', true],
+  ])('follows a context as the kernel does through %s, finding the key', (_label, decoy) => {
+    const data = path.join(dir, 'state', 'data');
+    const keyFile = path.join(data, 'master.key');
+    fs.mkdirSync(path.join(dir, 'state', 'sub'), { recursive: true });
+    fs.mkdirSync(data);
+    fs.writeFileSync(keyFile, 'a-key');
+    fs.mkdirSync(path.join(dir, 'deep', 'here'), { recursive: true });
+    fs.symlinkSync(path.join(dir, 'state', 'sub'), path.join(dir, 'deep', 'here', 'l'));
+    if (decoy) fs.mkdirSync(path.join(dir, 'deep', 'here', 'data'));
+    // As text, deep/here/l/../data is deep/here/data; the kernel reaches state/data.
+    const context = path.join(dir, 'deep', 'here', 'l') + '/../data';
+
+    const error = thrown(() => check([context], { keyFile }));
+
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
+  });
+
   it('warns about another hard link to the key file, which no path check finds', () => {
     const keyFile = path.join(dir, 'master.key');
     fs.writeFileSync(keyFile, 'a-key');

@@ -3,7 +3,6 @@
 // (plaintext secret files, the registry auth), the master key file (with the store, every value),
 // and, less gravely, the store itself (names, scopes and mount paths are not encrypted).
 
-import fs from 'node:fs';
 import path from 'node:path';
 
 import { keyLinksProblem } from '../crypto/key-links.js';
@@ -11,6 +10,7 @@ import { MaterializeError, StoreError } from '../errors.js';
 import { RUN_DIR_PREFIX } from '../materialize/run-dir.js';
 import type { Logger } from '../log.js';
 import { lexists } from '../lexists.js';
+import { physicalPath } from '../physical-path.js';
 import {
   buildContextSources,
   isLocalContext,
@@ -99,7 +99,7 @@ function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: str
  * itself is shared (/dev/shm): a Dockerfile of the user's there is theirs.
  */
 function inRunDir(tempRoot: string, file: string): boolean {
-  const relative = path.relative(realpathOrResolved(tempRoot), realpathOrResolved(file));
+  const relative = path.relative(physicalPath(tempRoot), physicalPath(file));
   return relative.startsWith(RUN_DIR_PREFIX) && !path.isAbsolute(relative);
 }
 
@@ -109,25 +109,12 @@ export function localContexts(info: PassthroughInfo, args: readonly string[]): s
   return [...main, ...buildContextSources(args).filter(isLocalSource)];
 }
 
-/** The first of `dirs` that is `file` or holds it, both with symbolic links resolved. */
+/** The first of `dirs` that is `file` or holds it, both as the kernel follows them. */
 function containing(dirs: readonly string[], file: string): string | undefined {
-  const target = realpathOrResolved(file);
+  const target = physicalPath(file);
   return dirs.find((dir) => {
-    const relative = path.relative(realpathOrResolved(dir), target);
+    const relative = path.relative(physicalPath(dir), target);
     const outside = relative === '..' || relative.startsWith(`..${path.sep}`);
     return !outside && !path.isAbsolute(relative);
   });
-}
-
-/** The real path, or for a file not there yet, its parent's real path joined with its name. */
-function realpathOrResolved(file: string): string {
-  const absolute = path.resolve(file);
-  try {
-    return fs.realpathSync(absolute);
-  } catch {
-    const parent = path.dirname(absolute);
-    return parent === absolute
-      ? absolute
-      : path.join(realpathOrResolved(parent), path.basename(absolute));
-  }
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { UsageError } from '../errors.js';
+import { physicalPath } from '../physical-path.js';
 import { VALUE_FLAGS } from './buildx-flags.js';
 
 export interface PassthroughInfo {
@@ -92,7 +93,8 @@ function isFile(file: string): boolean {
  */
 export function localDockerfilePath(info: PassthroughInfo): string | undefined {
   if (!isLocalContext(info.context) || info.dockerfile === '-') return undefined;
-  return path.resolve(info.dockerfile ?? path.join(info.context, 'Dockerfile'));
+  // Joined as text, not resolved: `link/..` must reach the kernel as it reaches buildx.
+  return physicalPath(info.dockerfile ?? `${info.context}${path.sep}Dockerfile`);
 }
 
 /** What each `--build-context NAME=SOURCE` names: a path, `docker-image://REF`, a URL... */
