@@ -14,6 +14,7 @@ import { writeFileExclusive } from '../materialize/run-dir.js';
 import { exitCodeFor } from '../signals.js';
 import { planSecretMounts, secretFlags } from './plan.js';
 import { namedClient } from './builder.js';
+import { INSIDE_EXEC_ENV } from './nesting.js';
 import { runBuilder } from './run-builder.js';
 import { prepareSecrets, withRunDir, writeRunFiles, type SessionOptions } from './session.js';
 import { describeErrno } from '../errno.js';
@@ -109,6 +110,7 @@ function commandEnv(
 
   env.PATH = [paths.shimDir, parent.PATH].filter(Boolean).join(path.delimiter);
   env.DOCKER_CONFIG = paths.dockerConfig;
+  env[INSIDE_EXEC_ENV] = path.dirname(paths.shimDir);
   return env;
 }
 

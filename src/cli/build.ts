@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 
 import { runBuild } from '../build/build.js';
+import { refuseInsideExec } from '../build/nesting.js';
 import { SignalTrap } from '../signals.js';
 import { buildOptions, toBuildOptions } from './build-options.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -23,6 +24,7 @@ export function builder(yargs: Argv) {
 }
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  if (!args.dryRun) refuseInsideExec(context.env, 'ona-build build');
   const signals = new SignalTrap();
   try {
     return await runBuild({

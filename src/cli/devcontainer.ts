@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 
 import { runDevcontainerBuild } from '../build/devcontainer-build.js';
+import { refuseInsideExec } from '../build/nesting.js';
 import { SignalTrap } from '../signals.js';
 import { buildOptions, toBuildOptions } from './build-options.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -33,6 +34,7 @@ const buildCommand = {
   describe: 'Build the dev container image with organization and project secrets',
   builder: buildBuilder,
   handler: withContext<ArgsOf<typeof buildBuilder>>(async (args, context) => {
+    if (!args.dryRun) refuseInsideExec(context.env, 'ona-build devcontainer build');
     const signals = new SignalTrap();
     try {
       return await runDevcontainerBuild({

@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 
 import { runExec } from '../build/exec-command.js';
+import { refuseInsideExec } from '../build/nesting.js';
 import { SignalTrap } from '../signals.js';
 import { toBuildOptions } from './build-options.js';
 import { withContext, type ArgsOf } from './run-command.js';
@@ -26,6 +27,7 @@ export function builder(yargs: Argv) {
 }
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
+  refuseInsideExec(context.env, 'ona-build exec');
   const signals = new SignalTrap();
   const rest = args as { _: (string | number)[]; '--'?: (string | number)[] };
   try {

@@ -16,7 +16,7 @@ import {
   type BuildSandbox,
 } from '../helpers/build-sandbox.js';
 import { filesContaining, leftovers } from '../helpers/canary.js';
-import { REPO_ROOT, runCli, setSecret, type CliRun } from '../helpers/cli.js';
+import { CLI, REPO_ROOT, runCli, setSecret, type CliRun } from '../helpers/cli.js';
 import { requireEngine } from '../helpers/engine.js';
 import { removeImage, withLocalContainer } from '../helpers/images.js';
 import { ProcWatch } from '../helpers/proc-watch.js';
@@ -218,7 +218,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
   it("keeps the store's master key and settings away from the command", async () => {
     const result = await runCli(
       sandbox,
-      ['exec', ...PROJECT, '--', 'sh', '-c', 'env | grep -c "^ONA_BUILD_" || true'],
+      ['exec', ...PROJECT, '--', 'sh', '-c', 'env | grep "^ONA_BUILD_" | cut -d= -f1'],
       {
         env: {
           ONA_BUILD_MASTER_KEY: fs.readFileSync(sandbox.env.ONA_BUILD_KEY_FILE, 'utf8').trim(),
@@ -226,8 +226,24 @@ describe.runIf(requireEngine())('ona-build exec', () => {
       },
     );
 
-    expect(result.stdout.trim()).toBe('0');
+    // Only the mark that makes an ona-build build or exec run by the command refuse.
+    expect(result.stdout.trim()).toBe('ONA_BUILD_INSIDE_EXEC');
   });
+
+  it.each([
+    ['build', ['build', ...PROJECT, '--network=none', 'fixtures/secrets-read']],
+    ['exec', ['exec', ...PROJECT, '--', 'true']],
+  ])(
+    'refuses an ona-build %s the command runs: the shim would add its secrets',
+    async (_, args) => {
+      const inner = [process.execPath, CLI, ...args];
+      const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...inner]);
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`ona-build ${args[0]} cannot run inside ona-build exec`);
+      expect(leftovers(sandbox.runtimeDir)).toEqual([]);
+    },
+  );
 
   it('on SIGTERM stops the command, says so, exits 143 and leaves nothing', async () => {
     const args = ['exec', ...PROJECT, '--', 'sh', '-c', 'echo command-started >&2; sleep 30'];
