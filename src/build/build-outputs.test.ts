@@ -8,6 +8,11 @@ describe('buildOutputs', () => {
     [['-o', 'type=local,dest=out', '.'], [{ type: 'local', dest: 'out', attrs: {} }]],
     [['--output=out', '.'], [{ type: 'local', dest: 'out', attrs: {} }]],
     [['-o', '-', '.'], [{ type: 'tar', dest: '-', attrs: {} }]],
+    [['-o=-', '.'], [{ type: 'tar', dest: '-', attrs: {} }]],
+    [['-qo', '-', '.'], [{ type: 'tar', dest: '-', attrs: {} }]],
+    [['-qo=-', '.'], [{ type: 'tar', dest: '-', attrs: {} }]],
+    [['-qotype=tar', '.'], [{ type: 'tar', attrs: {} }]],
+    [['-qo', 'out', '.'], [{ type: 'local', dest: 'out', attrs: {} }]],
     [['-o', 'Type=tar, dest=a.tar', '.'], [{ type: 'tar', dest: 'a.tar', attrs: {} }]],
     [['-o', '"type=local","dest=a,b"', '.'], [{ type: 'local', dest: 'a,b', attrs: {} }]],
     [
@@ -43,6 +48,7 @@ describe('buildOutputs', () => {
     [['-o', 'type=,dest=x', '.']],
     [['-o', 'type="local",dest=x', '.']],
     [['-o', '', '.']],
+    [['-o=', '.']],
   ])('leaves out what buildx refuses: %j', (args) => {
     expect(buildOutputs(args)).toEqual([]);
   });

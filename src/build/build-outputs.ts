@@ -6,6 +6,7 @@
 import { splitCsv } from '../dockerfile/mounts.js';
 import { parseGoBool } from '../go-bool.js';
 import { flagIsOn } from './buildx-flags.js';
+import { splitFlag } from './passthrough.js';
 
 export interface BuildOutput {
   /** The exporter: `local`, `tar`, `docker`, `oci`, `image`, `cacheonly`, or one buildx adds. */
@@ -79,11 +80,14 @@ function outputValues(args: readonly string[]): string[] {
   const values: string[] = [];
 
   for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-    const arg = args[i];
-    if (OUTPUT_FLAGS.includes(arg) && i + 1 < args.length) values.push(args[++i]);
-    for (const flag of OUTPUT_FLAGS) {
-      if (arg.startsWith(`${flag}=`)) values.push(arg.slice(flag.length + 1));
-    }
+    if (!args[i].startsWith('-')) continue;
+    // `--output=x`, `-o=x`, `-ox`, and bundled with -q as pflag reads it: `-qo x`, `-qox`.
+    const [flag, inline] = splitFlag(args[i]);
+    if (!OUTPUT_FLAGS.includes(flag)) continue;
+    // `-o=` is an empty value, which buildx refuses, not a flag waiting for the next argument.
+    const value = inline ?? (args[i].endsWith('=') ? '' : undefined);
+    if (value !== undefined) values.push(value);
+    else if (i + 1 < args.length) values.push(args[++i]);
   }
   return values;
 }
