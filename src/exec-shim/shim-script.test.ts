@@ -104,6 +104,14 @@ describe('shimScript', () => {
     [['buildx', 'build', '--output', 'type=tar,dest=-', '.']],
     [['buildx', 'build', '-o', 'type=oci', '.']],
     [['buildx', 'build', '-otype=tar', '.']],
+    [['build', '-o=-', '.']],
+    [['build', '-o=type=tar', '.']],
+    [['build', '-qo', '-', '.']],
+    [['build', '-qo=-', '.']],
+    [['build', '-qotype=tar', '.']],
+    [['build', '-o', '"type=tar"', '.']],
+    [['build', '-o', 'type=tar,dest=', '.']],
+    [['build', '-o', ' TYPE =oci', '.']],
   ])('refuses an archive on stdout in %j, which masking would corrupt', (args) => {
     const result = refused(args);
 
@@ -116,6 +124,9 @@ describe('shimScript', () => {
     [['buildx', 'build', '-o', 'type=tar,dest=out.tar', '.']],
     [['buildx', 'build', '--output', 'type=local,dest=out', '.']],
     [['buildx', 'build', '-o', 'out', '.']],
+    [['build', '-qo', 'out', '.']],
+    [['build', '-q', '-t', 'x', '-o', 'type=oci,dest=x.tar', '.']],
+    [['build', '-t', 'dest=-', '.']],
     [['run', '-o', '-', 'img']],
   ])('lets %j write its result to a file, or run unchanged', (args) => {
     expect(refused(args).status).toBe(0);

@@ -42,24 +42,54 @@ refuse() {
   exit 2
 }
 rawjson() { refuse ${shQuote(RAWJSON_REFUSED)}; }
+# An --output value read as buildx reads it: CSV fields (quotes dropped), keys in any case with
+# blanks around them; \`-\`, dest=- and a tar or oci archive without a dest go to stdout.
 output() {
-  case ",$1," in
-    ,-,|*,dest=-,*) refuse ${shQuote(ARCHIVE_REFUSED)} ;;
-    *,dest=*) ;;
-    *,type=tar,*|*,type=oci,*) refuse ${shQuote(ARCHIVE_REFUSED)} ;;
+  spec=$(printf '%s' "$1" | tr -d '"')
+  [ "$spec" = - ] && archive
+  case $spec in *=*) ;; *) return ;; esac
+  type= dest=
+  old_ifs=$IFS
+  IFS=,
+  set -f
+  for field in $spec; do
+    key=$(printf '%s' "\${field%%=*}" | tr -d ' \t' | tr '[:upper:]' '[:lower:]')
+    case $key in type) type=\${field#*=} ;; dest) dest=\${field#*=} ;; esac
+  done
+  set +f
+  IFS=$old_ifs
+  [ "$dest" = - ] && archive
+  if [ -z "$dest" ]; then case $type in tar|oci) archive ;; esac; fi
+}
+archive() { refuse ${shQuote(ARCHIVE_REFUSED)}; }
+# A shorthand, bundled as pflag reads it: -q takes no value, so -qo VALUE and -qoVALUE are -o.
+shorthand() {
+  rest=\${1#-}
+  while :; do case $rest in q*) rest=\${rest#q} ;; *) break ;; esac; done
+  case $rest in
+    o) output_next=yes ;;
+    o*) rest=\${rest#o}; output "\${rest#=}" ;;
   esac
 }
 ${secretCheck(options.ids)}
 state=global
 build=no
 previous=
+output_next=no
 for arg do
   shift
   set -- "$@" "$arg"
   if [ $build = yes ]; then
     case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
-    case $previous in -o|--output) output "$arg" ;; esac
-    case $arg in --output=*) output "\${arg#--output=}" ;; -o?*) output "\${arg#-o}" ;; esac
+    if [ $output_next = yes ]; then output_next=no; output "$arg"
+    else
+      case $arg in
+        --output) output_next=yes ;;
+        --output=*) output "\${arg#--output=}" ;;
+        --*) ;;
+        -?*) shorthand "$arg" ;;
+      esac
+    fi
     case $previous in --secret) secret "$arg" ;; esac
     case $arg in --secret=*) secret "\${arg#--secret=}" ;; esac
     previous=$arg
