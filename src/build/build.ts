@@ -6,6 +6,8 @@ import { describeErrno } from '../errno.js';
 import { BuildFailedError, DockerUnavailableError, UsageError } from '../errors.js';
 import { userDockerConfigDir } from '../materialize/docker-config.js';
 import { RUN_DIR_PREFIX, type RunDir } from '../materialize/run-dir.js';
+import type { Secret } from '../secrets/model.js';
+import type { Override } from '../secrets/precedence.js';
 import { describeScope } from '../secrets/validate.js';
 import { exitCodeFor } from '../signals.js';
 import { builderKindEnv, detectBuilder, namedClient, type Builder } from './builder.js';
@@ -123,7 +125,7 @@ export async function runBuild(options: BuildOptions): Promise<number> {
   }
 
   return withRunDir(prepared, options.logger, async (dir) =>
-    buildInRunDir(options, dir, checked, info, await builder, streamed),
+    buildInRunDir(options, dir, checked, info, await builder, streamed, prepared.overrides),
   );
 }
 
@@ -134,6 +136,7 @@ async function buildInRunDir(
   info: PassthroughInfo,
   builder: Builder,
   streamed: readonly StreamedSecret[],
+  dropped: readonly Override<Secret>[],
 ): Promise<number> {
   const { logger, env, redactor, signals } = options;
   const { secrets } = checked;
@@ -196,7 +199,11 @@ async function buildInRunDir(
   }
   staleness.commit();
   if (result.stdoutSecret) reportStdoutLeak(scanMode, logger);
-  if (scan && scanMode !== 'off') await scanBuildResult(scan, secrets, scanMode, logger, env);
+  if (scan && scanMode !== 'off') {
+    // Values precedence dropped are looked for too: an old cached layer can hold one.
+    const looked = [...secrets, ...dropped.map((override) => override.loser)];
+    await scanBuildResult(scan, looked, scanMode, logger, env);
+  }
   return 0;
 }
 

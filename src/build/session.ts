@@ -37,7 +37,7 @@ export interface SessionOptions {
 export interface PreparedSecrets {
   readonly secrets: Secret[];
   /** Secrets dropped for another that wins, which a Dockerfile may still ask for by name. */
-  readonly overrides: readonly Override[];
+  readonly overrides: readonly Override<Secret>[];
   readonly root: TempRoot;
   /**
    * Adds an explicit root to the list `gc` and later runs sweep; called as the run directory is
@@ -58,7 +58,9 @@ export async function prepareSecrets(options: SessionOptions): Promise<PreparedS
 
   const resolution = await resolveSecrets(options.source, options.principal, 'build');
   if (resolution.secrets.length === 0) warnNoSecrets(options.principal, logger);
-  registerMasks(options.redactor, resolution.secrets, logger);
+  // The values precedence dropped too: still stored, they can still show (an old cached layer).
+  const dropped = resolution.overrides.map((override) => override.loser);
+  registerMasks(options.redactor, [...resolution.secrets, ...dropped], logger);
   assertWithinLimit(resolution.secrets);
   for (const override of resolution.overrides) logger.info(describeOverride(override));
 

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { LeakFoundError, SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../secrets/model.js';
-import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
+import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
@@ -23,7 +23,8 @@ export function builder(yargs: Argv) {
 
 export const handler = withContext<ArgsOf<typeof builder>>(async (args, context) => {
   const principal = { org: args.org, project: args.project };
-  const { secrets } = await resolveSecrets(context.openSource(), principal, 'build');
+  // Every value the scopes hold, those precedence drops included: an image can hold any of them.
+  const secrets = await context.openSource().read(scopesFor(principal, 'build'));
   refuseEmptyScopes(principal, secrets);
   warnEmptyProject(principal, secrets, context.logger);
   context.redactor.add(

@@ -13,22 +13,25 @@ const RANK: Record<ScopeKind, number> = {
   'service-account': 2,
 };
 
-export interface Override {
-  readonly winner: SecretMeta;
-  readonly loser: SecretMeta;
+export interface Override<T extends SecretMeta = SecretMeta> {
+  readonly winner: T;
+  readonly loser: T;
   readonly reason: 'name' | 'mount';
 }
 
 export interface Resolution<T extends SecretMeta = Secret> {
   /** The effective secrets, sorted by name. */
   readonly secrets: T[];
-  /** What each winner overrode, for provenance reports. Never holds values. */
-  readonly overrides: Override[];
+  /**
+   * What each winner overrode, for provenance reports, which name secrets only. A loser's value
+   * is still stored, and may still turn up (an old cached layer): it is masked all the same.
+   */
+  readonly overrides: Override<T>[];
 }
 
 /** Resolves any list of secrets (or metadata) from several scopes into the effective set. */
 export function resolvePrecedence<T extends SecretMeta>(candidates: readonly T[]): Resolution<T> {
-  const overrides: Override[] = [];
+  const overrides: Override<T>[] = [];
   const ordered = [...candidates].sort(
     (a, b) => RANK[b.scope.kind] - RANK[a.scope.kind] || compareNames(a, b),
   );

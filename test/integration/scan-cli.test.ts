@@ -2,6 +2,7 @@
 // copied into layers are reported by name, scope and path, never by value; a clean image passes.
 
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +105,30 @@ describe.runIf(requireEngine())('leak scanning from the CLI', () => {
 
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/no leaks found/);
+  });
+
+  it("finds an organization's value its project overrides, and masks it in a build", async () => {
+    const override = ['api_key', ...PROJECT, '--type', 'file', '--mount', '/s/k'];
+    await setSecret(sandbox, override, 'ak-project-value-93c1');
+    // A build on the leaky image prints the file holding the organization's (dropped) value.
+    const context = path.join(sandbox.dir, 'print-dropped');
+    fs.mkdirSync(context);
+    fs.writeFileSync(
+      path.join(context, 'Dockerfile'),
+      'ARG BASE\nFROM $BASE\nARG NONCE=0\nRUN echo "$NONCE" && cat /app.env\n',
+    );
+
+    const scan = await runCli(sandbox, ['scan', leakyTag, ...PROJECT]);
+    const build = await runCli(sandbox, [
+      ...['build', ...PROJECT, '--network=none', '--progress=plain'],
+      ...['--build-arg', `BASE=${leakyTag}`, '--build-arg', `NONCE=${Date.now()}`, context],
+    ]);
+
+    expect(scan.exitCode).toBe(8);
+    expect(scan.stdout).toMatch(/leak: api_key \(organization acme\) .* at \/app.env/);
+    expect(build.exitCode, build.stderr).toBe(0);
+    expect(build.stderr).toContain('api_key (project acme/web) overrides api_key (organization');
+    expect(build.stderr).toContain('KEY=***');
+    expect(build.raw.includes('ak_live_51f0c2')).toBe(false);
   });
 });
