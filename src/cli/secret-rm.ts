@@ -7,6 +7,7 @@ import type { Scope } from '../secrets/model.js';
 import type { SecretSource } from '../secrets/source.js';
 import { describeScope, validateName } from '../secrets/validate.js';
 import { withContext, type ArgsOf } from './run-command.js';
+import { maskStoredValues, withOrganization } from './stored-values.js';
 import { scopeOptions, targetScope } from './scope-options.js';
 
 export const command = 'rm <name>';
@@ -27,6 +28,8 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const source = context.openSource();
   const removed = await source.remove(scope, args.name);
   if (!removed) {
+    // Before the name is repeated: it may be a value typed in its place.
+    await maskStoredValues(source, withOrganization(scope), context.redactor);
     const hint = (await inOrganization(source, scope, args.name)) ? orgHint(scope) : '';
     throw new SecretError(`no secret ${args.name} in ${describeScope(scope)}${hint}`, 'NOT_FOUND');
   }

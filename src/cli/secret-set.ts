@@ -17,12 +17,14 @@ import {
   normalizeRegistryHost,
 } from '../secrets/registry-host.js';
 import { isStartupVariable } from '../secrets/startup-variables.js';
+import type { SecretSource } from '../secrets/source.js';
 import { describeScope, validateSecret } from '../secrets/validate.js';
 import { unexpectedArguments } from './usage-message.js';
 import type { CommandContext } from './context.js';
 import { withContext, type ArgsOf } from './run-command.js';
 import { readSecretValue } from './read-value.js';
 import { scopeOptions, targetScope } from './scope-options.js';
+import { maskStoredValues, withOrganization } from './stored-values.js';
 
 export const command = 'set <name>';
 export const describe = 'Store a secret (value from stdin or --from-file, never from argv)';
@@ -79,6 +81,7 @@ export const handler = withContext<Args>(async (args, context) => {
   // Before the store is opened: a refused secret must not leave a new store and key behind.
   validateSecret({ ...stored, value });
   const source = context.openOrCreateSource();
+  await refuseValueAsName(source, stored, context);
   const before = (await source.list([scope])).find((meta) => meta.name === args.name);
   await source.put({ ...stored, value });
   context.logger.info(storedMessage(before?.type, type, label));
@@ -97,6 +100,21 @@ export const handler = withContext<Args>(async (args, context) => {
     context.logger.warn(`${label} is too short to be masked in build output; use a longer value`);
   }
 });
+
+/** A name that holds a value stored where this secret goes: a value typed in the name's place. */
+async function refuseValueAsName(
+  source: SecretSource,
+  stored: SecretMeta,
+  context: CommandContext,
+): Promise<void> {
+  const values = await maskStoredValues(source, withOrganization(stored.scope), context.redactor);
+  if (!values.holdsSecret(stored.name)) return;
+  throw new SecretError(
+    `the name of the secret to store (not repeated here) holds a stored secret's value, in ` +
+      `${describeScope(stored.scope)} or its organization: was a value typed in its place?`,
+    'NAME_IS_VALUE',
+  );
+}
 
 /**
  * `printf '%s' "$TOKEN" | ona-build secret set ...` with TOKEN unset (a CI typo) gives an empty

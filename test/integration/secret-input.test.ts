@@ -116,6 +116,23 @@ describe('secret set input', () => {
     expect(await storedValue('KEPT')).toBe(input);
   });
 
+  it('repeats no stored value typed where a name belongs, and refuses it as a name', async () => {
+    const value = 'S3cretValueTypedAsName_9x';
+    await runCli(sandbox, ['secret', 'set', 'TYPED_AS_NAME', ...ORG], { input: value });
+
+    const removed = await runCli(sandbox, ['secret', 'rm', value, ...ORG]);
+    const stored = await runCli(sandbox, ['secret', 'set', value, ...ORG], {
+      input: 'another-value-123',
+    });
+
+    expect(removed.exitCode).toBe(3);
+    expect(removed.stderr).toContain('no secret *** in organization acme');
+    expect(stored.exitCode).toBe(3);
+    expect(stored.stderr).toContain("(not repeated here) holds a stored secret's value");
+    expect(await storedValue(value)).toBeUndefined();
+    for (const run of [removed, stored]) expect(run.raw.includes(value)).toBe(false);
+  });
+
   it('does not repeat a --from-file that names no file: it may be the value', async () => {
     const typed = ['ghp_Value1nPlace0fPath', `/tmp/${'x'.repeat(300)}`, '/etc/hostname/x'];
 
