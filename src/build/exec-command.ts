@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { DockerUnavailableError, SecretError, UsageError } from '../errors.js';
 import { which } from '../which.js';
+import { writeCheckManifest } from '../exec-shim/check-build.js';
 import { shimScript } from '../exec-shim/shim-script.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import { exitCodeFor } from '../signals.js';
@@ -22,6 +23,12 @@ import { describeErrno } from '../errno.js';
 export interface ExecOptions extends SessionOptions {
   readonly command: readonly string[];
   readonly docker?: string;
+  /**
+   * How to run this CLI (node and its script): the shim runs its `exec-check` before each build
+   * the command starts. Without it (a library caller), builds get the shim's own checks only.
+   */
+  readonly selfCommand?: readonly string[];
+  readonly storeFiles?: { readonly store?: string; readonly keyFile?: string };
 }
 
 export async function runExec(options: ExecOptions): Promise<number> {
@@ -44,7 +51,11 @@ export async function runExec(options: ExecOptions): Promise<number> {
     const shimDir = path.join(dir.path, 'bin');
     fs.mkdirSync(shimDir, { mode: 0o700 });
     const ids = planned.map((secret) => secret.id);
-    const script = shimScript({ realDocker, buildFlags: secretFlags(planned), ids });
+    const secretFiles = planned.map(({ id, file }) => ({ id, file }));
+    const own = { tempRoot: prepared.root.path, ...options.storeFiles };
+    writeCheckManifest(dir.path, { secretFiles, dockerConfig, own });
+    const check = options.selfCommand && [...options.selfCommand, 'exec-check', dir.path];
+    const script = shimScript({ realDocker, buildFlags: secretFlags(planned), ids, check });
     writeFileExclusive(path.join(shimDir, 'docker'), Buffer.from(script), 0o700);
     if (options.signals.signal) return exitCodeFor(options.signals.signal);
 

@@ -34,6 +34,7 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
     return await runExec({
       ...toBuildOptions(args, context, signals),
       command: [...rest._.slice(1), ...(rest['--'] ?? [])].map(String),
+      selfCommand: [process.execPath, process.argv[1]],
     });
   } finally {
     signals.dispose();

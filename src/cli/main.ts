@@ -13,6 +13,7 @@ import { globalOptions } from './context.js';
 import * as devcontainer from './devcontainer.js';
 import * as doctor from './doctor.js';
 import * as exec from './exec.js';
+import * as execCheck from './exec-check.js';
 import * as gc from './gc.js';
 import * as plan from './plan.js';
 import * as scan from './scan.js';
@@ -58,6 +59,7 @@ function parser(argv: string[]) {
       .command(plan)
       .command(devcontainer)
       .command(exec)
+      .command(execCheck)
       .command(scan)
       .command(gc)
       .command(doctor)

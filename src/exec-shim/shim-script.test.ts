@@ -170,6 +170,56 @@ describe('shimScript', () => {
   });
 });
 
+describe('shimScript with an exec-check', () => {
+  let dir: string;
+  let shim: string;
+  let seen: string;
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ona-shim-check-'));
+    seen = path.join(dir, 'seen');
+    const real = path.join(dir, 'real-docker');
+    fs.writeFileSync(real, '#!/bin/sh\necho ran\n', { mode: 0o755 });
+    // The check records its arguments, and refuses a build tagged "refused" with exit 3.
+    const check = path.join(dir, 'check');
+    const body =
+      'for a do printf "%s\\n" "$a"; done > "$SEEN"\ncase "$*" in *refused*) exit 3;; esac\n';
+    fs.writeFileSync(check, `#!/bin/sh\n${body}`, { mode: 0o755 });
+    shim = path.join(dir, 'docker');
+    const options = { realDocker: real, buildFlags: FLAGS, ids: [], check: [check, 'RUN'] };
+    fs.writeFileSync(shim, shimScript(options), { mode: 0o755 });
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => {
+    fs.rmSync(seen, { force: true });
+    return spawnSync(shim, args, { encoding: 'utf8', env: { ...process.env, SEEN: seen } });
+  };
+
+  it("hands a build's argv and how many of its arguments are its own to the check", () => {
+    const result = run('-H', 'unix:///x.sock', 'buildx', 'build', '-t', 'x', '.');
+
+    expect(result.stdout).toBe('ran\n');
+    expect(fs.readFileSync(seen, 'utf8').split('\n').slice(0, -1)).toEqual([
+      'RUN',
+      '3',
+      '--',
+      ...['-H', 'unix:///x.sock', 'buildx', 'build', ...FLAGS, '-t', 'x', '.'],
+    ]);
+  });
+
+  it('stops a build the check refuses with its exit code, and checks nothing else', () => {
+    const refused = run('build', '-t', 'refused', '.');
+    const other = run('ps');
+
+    expect(refused.status).toBe(3);
+    expect(refused.stdout).toBe('');
+    expect(other.stdout).toBe('ran\n');
+    expect(fs.existsSync(seen)).toBe(false);
+  });
+});
+
 describe('shQuote', () => {
   it.each(["it's", 'a b', '$(id)', '', '\\n'])('round-trips %j through sh', (text) => {
     expect(

@@ -30,10 +30,16 @@ export interface ShimOptions {
    * `ona-build build` refuses it: buildx would take one of the two, silently.
    */
   readonly ids: readonly string[];
+  /**
+   * The command that checks a build's own arguments as `ona-build build` would (node, the CLI,
+   * `exec-check`, the run directory); without it, only the checks in this script are made.
+   */
+  readonly check?: readonly string[];
 }
 
 export function shimScript(options: ShimOptions): string {
   const flags = options.buildFlags.map(shQuote).join(' ');
+  const check = (options.check ?? []).map(shQuote).join(' ');
   return `#!/bin/sh
 # Written by ona-build exec for this run only; removed when the command exits.
 real=${shQuote(options.realDocker)}
@@ -76,10 +82,12 @@ state=global
 build=no
 previous=
 output_next=no
+own=0
 for arg do
   shift
   set -- "$@" "$arg"
   if [ $build = yes ]; then
+    own=$((own + 1))
     case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
     if [ $output_next = yes ]; then output_next=no; output "$arg"
     else
@@ -115,7 +123,12 @@ for arg do
   esac
 done
 if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then rawjson; fi
-exec "$real" "$@"
+${
+  check === ''
+    ? ''
+    : `if [ $build = yes ]; then ${check} "$own" -- "$@" || exit $?; fi
+`
+}exec "$real" "$@"
 `;
 }
 

@@ -154,6 +154,35 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it('refuses a build by the command whose --build-arg carries a stored value (exit 3)', async () => {
+    const file = path.join(sandbox.dir, 'value-in-build-arg');
+    fs.writeFileSync(file, sandbox.canary);
+    const script = 'docker buildx build --network=none --build-arg "HIDDEN=$(cat "$0")" "$1"';
+    const command = ['sh', '-c', script, file, 'fixtures/secrets-read'];
+    const watch = new ProcWatch([]).start();
+
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...command]);
+    watch.stop();
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain(
+      'in a build the command runs, the value of --build-arg carries',
+    );
+    // The check sees the rewritten argv; the real client never runs.
+    const builds = [...watch.seen].filter((cmd) => cmd.includes('buildx build --secret'));
+    expect(builds.filter((cmd) => !cmd.includes(' exec-check '))).toEqual([]);
+    expect(result.raw.includes(sandbox.canary)).toBe(false);
+  });
+
+  it("refuses a build by the command whose context holds ona-build's own files", async () => {
+    const build = ['docker', 'buildx', 'build', '--network=none', sandbox.dir];
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...build]);
+
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain('master key file');
+    expect(result.stderr).toContain(`is inside the build context ${sandbox.dir}`);
+  });
+
   it("drops a caller's variable that holds a stored secret's value", async () => {
     const result = await runCli(
       sandbox,
