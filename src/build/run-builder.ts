@@ -133,7 +133,10 @@ export async function runBuilder(options: RunBuilderOptions): Promise<RunBuilder
     }
     abandoned = true;
     if (stopping()) options.logger.debug('stopping: output the reader has not taken is dropped');
-    else options.logger.warn('the builder exited but its output is still held open: not waiting');
+    else {
+      const who = options.what ?? 'the builder';
+      options.logger.warn(`${who} exited but its output is still held open: not waiting`);
+    }
     for (const [from] of outputs) from.destroy();
   };
   child.once('exit', () => {

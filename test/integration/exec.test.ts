@@ -89,7 +89,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
 
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toBe('started\n');
-    expect(result.stderr).toContain('the builder exited but its output is still held open');
+    expect(result.stderr).toContain('the command exited but its output is still held open');
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
