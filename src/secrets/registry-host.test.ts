@@ -47,18 +47,26 @@ describe('isValidRegistryHost', () => {
     'ghcr.io',
     'localhost',
     'localhost:5000',
+    'localhost:65535',
     '[::1]:5000',
     'a-b.example.com',
   ])('accepts %j', (host) => {
     expect(isValidRegistryHost(host)).toBe(true);
   });
 
-  it.each(['', 'ghcr.io/path', '-bad.example.com', 'example.com-', 'host:port', 'a b', 'a,b'])(
-    'rejects %j',
-    (host) => {
-      expect(isValidRegistryHost(host)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'ghcr.io/path',
+    '-bad.example.com',
+    'example.com-',
+    'host:port',
+    'a b',
+    'a,b',
+    'localhost:99999',
+    'localhost:0',
+  ])('rejects %j', (host) => {
+    expect(isValidRegistryHost(host)).toBe(false);
+  });
 });
 
 describe('registryOfImage', () => {

@@ -32,7 +32,10 @@ export function normalizeRegistryHost(input: string): string {
 /** True for hosts that look valid enough to put in a docker config: `name[:port]`. */
 export function isValidRegistryHost(host: string): boolean {
   if (host === DOCKER_HUB_KEY) return true;
-  return /^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?$/.test(host);
+  const match = /^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:([0-9]{1,5}))?$/.exec(host);
+  // A port is 1 to 65535: localhost:99999 names no registry any client can reach.
+  const port = match?.[4] === undefined ? undefined : Number(match[4]);
+  return match !== null && (port === undefined || (port >= 1 && port <= 65_535));
 }
 
 /**
