@@ -165,6 +165,7 @@ describe('validateSecret', () => {
     ['a DEL, shown escaped', '/a\u007fb', 'mount path "/a\\u007fb" holds a control character'],
     ['a NEL (U+0085)', '/a\u0085b', 'holds a control character'],
     ['a byte that was not UTF-8', '/a\ufffdb', 'holds a control character'],
+    ['a path of 4096 bytes', `/${'a'.repeat(4095)}`, 'a mount path must be under 4096 bytes'],
   ])('rejects a file secret with %s, saying why', (_label, mount, why) => {
     expect(() => validateSecret(secret({ type: 'file', mount }))).toThrow(SecretError);
     expect(errorOf(() => validateSecret(secret({ type: 'file', mount }))).message).toContain(why);

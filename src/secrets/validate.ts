@@ -135,8 +135,14 @@ function quotePath(text: string): string {
   });
 }
 
+const PATH_MAX = 4096;
+
 function validateMount(mount: string | undefined, where: string): void {
   if (!mount) throw new SecretError(`${where}: a file secret needs --mount with an absolute path`);
+  // Linux's PATH_MAX: no container could open a longer path (and it is not repeated: too long).
+  if (Buffer.byteLength(mount) >= PATH_MAX) {
+    throw new SecretError(`${where}: a mount path must be under ${PATH_MAX} bytes`);
+  }
 
   const shown = quotePath(mount);
   if (UNPRINTABLE.test(mount)) {
