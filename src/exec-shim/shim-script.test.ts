@@ -163,6 +163,28 @@ describe('shimScript', () => {
     expect(refused(['buildx', 'build', '--progress=plain', '.']).status).toBe(0);
   });
 
+  it('refuses tty progress, which has no terminal under exec, from a flag or the variable', () => {
+    for (const [args, env] of [
+      [['build', '--progress=tty', '.'], {}],
+      [['buildx', 'build', '--progress', 'tty', '.'], {}],
+      [['build', '.'], { BUILDKIT_PROGRESS: 'tty' }],
+    ] as const) {
+      const result = refused([...args], env);
+
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('tty progress needs a terminal');
+    }
+    expect(refused(['ps'], { BUILDKIT_PROGRESS: 'tty' }).status).toBe(0);
+  });
+
+  it("refuses DOCKER_BUILDKIT=0 for the client's own build only: buildx ignores it", () => {
+    const legacy = { DOCKER_BUILDKIT: '0' };
+
+    expect(refused(['build', '.'], legacy).stderr).toContain('selects the legacy builder');
+    expect(refused(['image', 'build', '.'], legacy).status).toBe(2);
+    expect(refused(['buildx', 'build', '.'], legacy).status).toBe(0);
+  });
+
   it('keeps arguments with spaces, quotes and empty strings intact', () => {
     const args = ['build', '--build-arg', 'G=Hello & world; $(id) "q" \'s\'', '--label', '', '.'];
 

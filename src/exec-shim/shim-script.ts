@@ -10,6 +10,14 @@
 
 import { RAWJSON_REFUSED } from '../build/progress.js';
 
+const TTY_REFUSED =
+  "tty progress needs a terminal, and the command's output goes through ona-build to be " +
+  'masked: use --progress=plain (or auto, which picks it)';
+
+const LEGACY_REFUSED =
+  'DOCKER_BUILDKIT=0 selects the legacy builder, which has no secret mounts: leave it unset ' +
+  'under ona-build exec';
+
 const ARCHIVE_REFUSED =
   'a build result written to stdout (-o -) would be masked like all output, which corrupts ' +
   'the archive: write it to a file (-o type=tar,dest=FILE), or run ona-build build -o -, ' +
@@ -48,6 +56,7 @@ refuse() {
   exit 2
 }
 rawjson() { refuse ${shQuote(RAWJSON_REFUSED)}; }
+tty() { refuse ${shQuote(TTY_REFUSED)}; }
 # An --output value read as buildx reads it: CSV fields (quotes dropped), keys in any case with
 # blanks around them; \`-\`, dest=- and a tar or oci archive without a dest go to stdout.
 output() {
@@ -83,12 +92,14 @@ build=no
 previous=
 output_next=no
 own=0
+classic=no
 for arg do
   shift
   set -- "$@" "$arg"
   if [ $build = yes ]; then
     own=$((own + 1))
     case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
+    case $previous:$arg in --progress:tty|*:--progress=tty) tty ;; esac
     if [ $output_next = yes ]; then output_next=no; output "$arg"
     else
       case $arg in
@@ -113,6 +124,7 @@ for arg do
       state=skip-global ;;
     global:-*) ;;
     global:build|buildx:build|buildx:b|builder:build|image:build)
+      [ $state = buildx ] || classic=yes
       set -- "$@" ${flags}
       state=done
       build=yes ;;
@@ -122,7 +134,11 @@ for arg do
     *) state=done ;;
   esac
 done
-if [ $build = yes ] && [ "\${BUILDKIT_PROGRESS:-}" = rawjson ]; then rawjson; fi
+if [ $build = yes ]; then
+  case \${BUILDKIT_PROGRESS:-} in rawjson) rawjson ;; tty) tty ;; esac
+  # Only the docker client's own build reads it; buildx always uses BuildKit.
+  [ $classic = yes ] && [ "\${DOCKER_BUILDKIT:-}" = 0 ] && refuse ${shQuote(LEGACY_REFUSED)}
+fi
 ${
   check === ''
     ? ''
