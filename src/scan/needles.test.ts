@@ -30,6 +30,14 @@ describe('secretForms', () => {
     expect(formOf(text)).toBe(form);
   });
 
+  it('includes UTF-16 in both byte orders, as Windows and .NET tools write text', () => {
+    const little = Buffer.from(C27.toString(), 'utf16le');
+    const find = (bytes: Buffer) => secretForms(C27).find((form) => form.bytes.equals(bytes))?.form;
+
+    expect(find(little)).toBe('utf16');
+    expect(find(Buffer.from(little).swap16())).toBe('utf16');
+  });
+
   it('includes docker `auth` (base64 of user:password) for a registry secret', () => {
     const auth = Buffer.from(`ci:${C27.toString()}`).toString('base64');
 

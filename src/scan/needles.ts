@@ -11,6 +11,7 @@ import {
   hexEncodings,
   jsonEscapes,
   urlEncodings,
+  utf16Forms,
 } from '../redact/encodings.js';
 import { credentialFields } from '../redact/credential-fields.js';
 import { jsonForms } from '../redact/json-forms.js';
@@ -24,7 +25,8 @@ const XXD_LINE = 60;
 
 /**
  * How a secret was written: `field` is a credential quoted out of a file secret (an `.npmrc`
- * token), `base64-auth` is docker's `base64(user:password)` of a registry.
+ * token), `base64-auth` is docker's `base64(user:password)` of a registry, `utf16` the value as
+ * Windows and .NET tools write text (either byte order), which output masking hides too.
  */
 export const LEAK_FORMS = [
   'exact',
@@ -35,6 +37,7 @@ export const LEAK_FORMS = [
   'hex',
   'base64',
   'base64-auth',
+  'utf16',
 ] as const;
 export type LeakForm = (typeof LEAK_FORMS)[number];
 
@@ -117,6 +120,7 @@ export function secretForms(value: Buffer, registryUser?: string): SecretForm[] 
   for (const base of bases) add('url', urlEncodings(base));
   for (const base of bases) add('hex', wholeLines(hexEncodings(base), XXD_LINE));
   for (const base of bases) add('base64', base64Forms(base));
+  add('utf16', utf16Forms(trimmed));
   if (registryUser !== undefined) {
     const user = Buffer.from(`${registryUser}:`);
     for (const base of bases) add('base64-auth', base64Forms(Buffer.concat([user, base])));
