@@ -12,7 +12,9 @@ import { candidateRoots } from '../materialize/temp-root.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
 export const command = 'gc';
-export const describe = 'Remove what killed runs left behind (only when their process is gone)';
+export const describe =
+  'Remove what killed runs left behind (only when their process is gone), stopping the ' +
+  'builders and commands they left running';
 
 export function builder(yargs: Argv) {
   return yargs.option('tmpdir', { type: 'string', describe: 'Also sweep this directory' });
