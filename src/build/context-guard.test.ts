@@ -115,6 +115,33 @@ describe('refuseOwnFilesInContexts', () => {
     expect(error.message).toContain(`master key file ${keyFile} is inside the build context`);
   });
 
+  it.each(['https:/h', 'git@x', 'github.com'])(
+    'takes %s for the local directory it is, as buildx does, finding the key in it',
+    (name) => {
+      const keyFile = path.join(dir, 'state', 'master.key');
+      fs.mkdirSync(path.join(dir, 'state'));
+      fs.writeFileSync(keyFile, 'a-key');
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.symlinkSync(path.join(dir, 'state'), path.join(dir, name));
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        expect(thrown(() => check([name], { keyFile })).exitCode).toBe(4);
+      } finally {
+        process.chdir(cwd);
+      }
+    },
+  );
+
+  it('refuses -f naming the key file with a remote context: buildx reads -f from disk', () => {
+    const keyFile = path.join(dir, 'master.key');
+    fs.writeFileSync(keyFile, 'a-key');
+
+    const error = thrown(() => check(['-f', keyFile, 'https://example.com/app.git'], { keyFile }));
+
+    expect(error.exitCode).toBe(5);
+  });
+
   it('warns about another hard link to the key file, which no path check finds', () => {
     const keyFile = path.join(dir, 'master.key');
     fs.writeFileSync(keyFile, 'a-key');

@@ -82,7 +82,10 @@ export function refuseOwnFilesInContexts(
  * store or a file in the temp root would print their contents in the build's log.
  */
 function refuseOwnDockerfile(info: PassthroughInfo, own: OwnFiles, keyFile?: string): void {
-  const dockerfile = localDockerfilePath(info);
+  // A local -f is read from disk whatever the context is, a URL included.
+  const named =
+    info.dockerfile === undefined || info.dockerfile === '-' ? undefined : info.dockerfile;
+  const dockerfile = named === undefined ? localDockerfilePath(info) : physicalPath(named);
   if (dockerfile === undefined) return;
 
   const ownFiles = [keyFile, own.store].filter((file) => file !== undefined);

@@ -122,9 +122,22 @@ export function readsStdin(info: PassthroughInfo): boolean {
 // other text, `x://tmp` included (a directory named `x:`), is a local path to it.
 const REMOTE_CONTEXT = /^(https?:\/\/|git:\/\/|ssh:\/\/|git@|github\.com\/)/i;
 
-/** What buildx takes for a path rather than a URL, a git address or stdin. */
+/**
+ * What buildx takes for a path rather than a URL, a git address or stdin. A directory that is
+ * there wins, as buildx looks for one first: `https:/h` or `git@x` can be a local directory (or a
+ * link to one) as well as an address.
+ */
 export function isLocalContext(context: string): boolean {
-  return context !== '-' && !REMOTE_CONTEXT.test(context);
+  if (context === '-') return false;
+  return !REMOTE_CONTEXT.test(context) || isDirectory(context);
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // A `--build-context` source that is not a directory: an image, an OCI layout, another target,
