@@ -6,12 +6,13 @@ import type { Argv } from 'yargs';
 import type { BuildOptions } from '../build/build.js';
 import { UsageError } from '../errors.js';
 import type { SignalTrap } from '../signals.js';
+import { AS_TYPED } from './as-typed.js';
 import type { CommandContext } from './context.js';
 
 export function buildOptions(yargs: Argv) {
   return (
     yargs
-      .parserConfiguration({ 'unknown-options-as-args': true })
+      .parserConfiguration({ ...AS_TYPED, 'unknown-options-as-args': true })
       .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
       .option('project', { type: 'string', demandOption: true, describe: 'Project' })
       .option('dry-run', {

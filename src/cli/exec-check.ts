@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 
 import { checkShimBuild } from '../exec-shim/check-build.js';
 import { UsageError } from '../errors.js';
+import { AS_TYPED } from './as-typed.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
 export const command = 'exec-check <run-dir> <count>';
@@ -13,15 +14,15 @@ export const describe = false;
 
 export function builder(yargs: Argv) {
   return yargs
-    .parserConfiguration({ 'populate--': true })
+    .parserConfiguration({ ...AS_TYPED, 'populate--': true })
     .positional('run-dir', { type: 'string', demandOption: true })
-    .positional('count', { type: 'number', demandOption: true });
+    .positional('count', { type: 'string', demandOption: true });
 }
 
 export const handler = withContext<ArgsOf<typeof builder>>((args, context) => {
   const all = ((args as { '--'?: (string | number)[] })['--'] ?? []).map(String);
-  const count = args.count;
-  if (!Number.isInteger(count) || count < 0 || count > all.length) {
+  const count = /^\d+$/.test(args.count) ? Number(args.count) : NaN;
+  if (!Number.isInteger(count) || count > all.length) {
     throw new UsageError("exec-check: COUNT must be how many of the arguments are the build's");
   }
 

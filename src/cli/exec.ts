@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { runExec } from '../build/exec-command.js';
 import { refuseInsideExec } from '../build/nesting.js';
 import { SignalTrap } from '../signals.js';
+import { AS_TYPED } from './as-typed.js';
 import { toBuildOptions } from './build-options.js';
 import { withContext, type ArgsOf } from './run-command.js';
 
@@ -15,7 +16,7 @@ export const describe =
 
 export function builder(yargs: Argv) {
   return yargs
-    .parserConfiguration({ 'populate--': true })
+    .parserConfiguration({ ...AS_TYPED, 'populate--': true })
     .option('org', { type: 'string', demandOption: true, describe: 'Organization' })
     .option('project', { type: 'string', demandOption: true, describe: 'Project' })
     .option('tmpdir', { type: 'string', describe: 'Directory for secret files; must be a tmpfs' })

@@ -21,6 +21,7 @@ import * as secret from './secret.js';
 import { bindOptionalValues } from './optional-values.js';
 import { listCommands, safeUsageMessage } from './usage-message.js';
 import { cleanUpOnCrash } from './crash.js';
+import { AS_TYPED } from './as-typed.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
@@ -49,7 +50,7 @@ function asksForJson(argv: readonly string[]): boolean {
 }
 
 function parser(argv: string[]) {
-  const instance = yargs(argv);
+  const instance = yargs(argv).parserConfiguration(AS_TYPED);
   skipHelpCache(instance);
   return (
     globalOptions(instance)

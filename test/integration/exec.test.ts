@@ -74,6 +74,14 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(filesContaining(sandbox.runtimeDir, sandbox.canary)).toEqual([]);
   });
 
+  it("passes the command's arguments as typed: 0x10, 1e1 and 007 are not numbers", async () => {
+    const command = ['sh', '-c', 'printf "%s\\n" "$@"', 'sh', '0x10', '1e1', '007', '-1'];
+    const result = await runCli(sandbox, ['exec', ...PROJECT, '--', ...command]);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe('0x10\n1e1\n007\n-1\n');
+  });
+
   it("passes the command's exit code through", async () => {
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'sh', '-c', 'exit 7']);
 
