@@ -98,9 +98,10 @@ export function createContext(
     stdout: redactedOutput(outputs.stdout, redactor),
     stderr: redactedOutput(outputs.stderr, redactor),
     stateDir: path.dirname(path.resolve(storePath)),
+    // Absolute: exec's checks run in the command's directory, wherever it has gone.
     storeFiles: {
-      store: storePath,
-      keyFile,
+      store: path.resolve(storePath),
+      keyFile: keyFile === undefined ? undefined : path.resolve(keyFile),
     },
     openSource: () => open(false),
     openOrCreateSource: () => open(true),

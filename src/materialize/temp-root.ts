@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 import { MaterializeError } from '../errors.js';
 
@@ -30,10 +31,12 @@ export interface TempRoot {
 
 /** The candidate roots, best first. */
 export function candidateRoots(options: TempRootOptions): string[] {
-  if (options.explicit) return [options.explicit];
+  // Absolute, as they end up in PATH, DOCKER_CONFIG and --secret flags: a relative one would
+  // name another place once a command (exec) changes directory.
+  if (options.explicit) return [path.resolve(options.explicit)];
 
   const roots: string[] = [];
-  if (options.env.XDG_RUNTIME_DIR) roots.push(options.env.XDG_RUNTIME_DIR);
+  if (options.env.XDG_RUNTIME_DIR) roots.push(path.resolve(options.env.XDG_RUNTIME_DIR));
   roots.push('/dev/shm');
   if (options.allowDisk) roots.push(os.tmpdir());
   return roots;

@@ -82,6 +82,19 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stdout).toBe('0x10\n1e1\n007\n-1\n');
   });
 
+  it('keeps its shim first on PATH after the command changes directory, --tmpdir relative', async () => {
+    const tmpdir = path.basename(sandbox.runtimeDir);
+    const command = ['sh', '-c', 'cd / && command -v docker && echo "$DOCKER_CONFIG"'];
+    const args = ['exec', ...PROJECT, '--tmpdir', tmpdir, '--', ...command];
+
+    const result = await runCli(sandbox, args, { cwd: path.dirname(sandbox.runtimeDir) });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [docker, config] = result.stdout.trim().split('\n');
+    expect(docker).toMatch(new RegExp(`^${sandbox.runtimeDir}/ona-build-\\d+-\\w+/bin/docker$`));
+    expect(config).toMatch(new RegExp(`^${sandbox.runtimeDir}/`));
+  });
+
   it("passes the command's exit code through", async () => {
     const result = await runCli(sandbox, ['exec', ...PROJECT, '--', 'sh', '-c', 'exit 7']);
 
