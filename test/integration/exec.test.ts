@@ -82,7 +82,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(result.stdout).toBe('0x10\n1e1\n007\n-1\n');
   });
 
-  it('keeps its shim first on PATH after the command changes directory, --tmpdir relative', async () => {
+  it('keeps its shim first on PATH after a cd, with --tmpdir relative', async () => {
     const tmpdir = path.basename(sandbox.runtimeDir);
     const command = ['sh', '-c', 'cd / && command -v docker && echo "$DOCKER_CONFIG"'];
     const args = ['exec', ...PROJECT, '--tmpdir', tmpdir, '--', ...command];
@@ -175,7 +175,7 @@ describe.runIf(requireEngine())('ona-build exec', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
-  it('refuses a build by the command whose --build-arg carries a stored value (exit 3)', async () => {
+  it('refuses a build by the command whose --build-arg carries a stored value', async () => {
     const file = path.join(sandbox.dir, 'value-in-build-arg');
     fs.writeFileSync(file, sandbox.canary);
     const script = 'docker buildx build --network=none --build-arg "HIDDEN=$(cat "$0")" "$1"';
