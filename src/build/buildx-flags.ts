@@ -45,6 +45,13 @@ export const VALUE_FLAGS = new Set([
   '-c',
   '--cpuset-cpus',
   '--isolation',
+  // Experimental (BUILDX_EXPERIMENTAL=1), the classic client's, and older spellings.
+  '--root',
+  '--server-config',
+  '--cpu-period',
+  '--cpu-quota',
+  '--cpuset-mems',
+  '--security-opt',
 ]);
 
 /** Whether boolean flag `name` is on among `args` (before any `--`): `--name` or `--name=true`. */

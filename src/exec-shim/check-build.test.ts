@@ -81,7 +81,12 @@ describe('checkShimBuild', () => {
     expect(thrown(() => check(['-f', keyFile, path.join(dir, 'ctx')])).exitCode).toBe(5);
   });
 
-  it('leaves arguments the client refuses itself (two contexts) to the client', () => {
-    expect(() => check(['a', 'b'])).not.toThrow();
+  it('checks every word that may be the context when it cannot tell which is', () => {
+    const ctx = path.join(dir, 'ctx');
+
+    expect(() => check([ctx, path.join(dir, 'other')])).not.toThrow();
+    // --unknown-flag takes a value this does not know: two words, either may be the context.
+    expect(thrown(() => check(['--unknown-flag', ctx, path.join(dir, 'state')])).exitCode).toBe(4);
+    expect(thrown(() => check(['--unknown-flag', 'x', '-f', keyFile, ctx])).exitCode).toBe(5);
   });
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { readBuildArgs } from '../build/build-args.js';
 import { refuseOwnFilesInContexts, type OwnFiles } from '../build/context-guard.js';
-import { readPassthrough } from '../build/passthrough.js';
+import { readPassthrough, splitFlag } from '../build/passthrough.js';
 import { describeArgument } from '../build/preflight.js';
 import { SecretError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -50,9 +50,15 @@ export function checkShimBuild(
   try {
     info = readPassthrough(args);
   } catch (error) {
-    // Arguments the client will refuse itself (no context, two of them): its message is better.
-    if (error instanceof UsageError) return;
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    // No one context to be found (a flag taking a value this does not know, or no context at
+    // all): every word that is not a flag may be the one the client takes, so each is checked.
+    const dockerfile = dockerfileOf(args);
+    for (const word of args.filter((arg) => !arg.startsWith('-'))) {
+      const guessed = { context: word, dockerfile, userSecrets: [] };
+      refuseOwnFilesInContexts(guessed, args, manifest.own, logger);
+    }
+    return;
   }
   refuseOwnFilesInContexts(info, args, manifest.own, logger);
 }
@@ -81,6 +87,17 @@ function refuseSecretArguments(
       'SECRET_BUILD_ARG',
     );
   }
+}
+
+/** The value of the last -f or --file, in any spelling buildx takes. */
+function dockerfileOf(args: readonly string[]): string | undefined {
+  let dockerfile: string | undefined;
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (!args[i].startsWith('-')) continue;
+    const [flag, inline] = splitFlag(args[i]);
+    if (flag === '-f' || flag === '--file') dockerfile = inline ?? args[++i];
+  }
+  return dockerfile;
 }
 
 /** The values of the secret files, and the registry credentials of the docker config. */
