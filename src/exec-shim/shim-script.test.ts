@@ -177,11 +177,34 @@ describe('shimScript', () => {
     expect(refused(['ps'], { BUILDKIT_PROGRESS: 'tty' }).status).toBe(0);
   });
 
+  it('makes auto progress plain, which a terminal the command made would turn to tty', () => {
+    const env = path.join(dir, 'env-docker');
+    fs.writeFileSync(env, '#!/bin/sh\necho "$BUILDKIT_PROGRESS"; for a do echo "$a"; done\n', {
+      mode: 0o755,
+    });
+    const shimmed = path.join(dir, 'docker-env');
+    fs.writeFileSync(shimmed, shimScript({ realDocker: env, buildFlags: [], ids: [] }), {
+      mode: 0o755,
+    });
+    const run = (args: string[], vars: NodeJS.ProcessEnv = {}) =>
+      spawnSync(shimmed, args, { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', ...vars } })
+        .stdout;
+
+    expect(run(['build', '.'])).toBe('plain\nbuild\n.\n');
+    expect(run(['build', '.'], { BUILDKIT_PROGRESS: 'auto' })).toBe('plain\nbuild\n.\n');
+    expect(run(['build', '--progress', 'auto', '.'])).toBe('plain\nbuild\n--progress\nplain\n.\n');
+    expect(run(['build', '--progress=auto', '.'])).toBe('plain\nbuild\n--progress=plain\n.\n');
+    expect(run(['build', '--progress=quiet', '.'])).toBe('plain\nbuild\n--progress=quiet\n.\n');
+    expect(run(['ps'])).toBe('\nps\n');
+  });
+
   it("refuses DOCKER_BUILDKIT=0 for the client's own build only: buildx ignores it", () => {
     const legacy = { DOCKER_BUILDKIT: '0' };
 
     expect(refused(['build', '.'], legacy).stderr).toContain('selects the legacy builder');
     expect(refused(['image', 'build', '.'], legacy).status).toBe(2);
+    expect(refused(['build', '.'], { DOCKER_BUILDKIT: 'False' }).status).toBe(2);
+    expect(refused(['build', '.'], { DOCKER_BUILDKIT: '1' }).status).toBe(0);
     expect(refused(['buildx', 'build', '.'], legacy).status).toBe(0);
   });
 

@@ -95,6 +95,13 @@ own=0
 classic=no
 for arg do
   shift
+  # auto would pick tty on a terminal the command made (script -c), whose rows cut secrets.
+  if [ $build = yes ]; then
+    case $previous:$arg in
+      --progress:auto) arg=plain ;;
+      *:--progress=auto) arg=--progress=plain ;;
+    esac
+  fi
   set -- "$@" "$arg"
   if [ $build = yes ]; then
     own=$((own + 1))
@@ -135,9 +142,16 @@ for arg do
   esac
 done
 if [ $build = yes ]; then
-  case \${BUILDKIT_PROGRESS:-} in rawjson) rawjson ;; tty) tty ;; esac
+  case \${BUILDKIT_PROGRESS:-auto} in
+    rawjson) rawjson ;;
+    tty) tty ;;
+    auto) export BUILDKIT_PROGRESS=plain ;;
+  esac
   # Only the docker client's own build reads it; buildx always uses BuildKit.
-  [ $classic = yes ] && [ "\${DOCKER_BUILDKIT:-}" = 0 ] && refuse ${shQuote(LEGACY_REFUSED)}
+  if [ $classic = yes ]; then
+    # What Go's ParseBool reads as false.
+    case \${DOCKER_BUILDKIT:-} in 0|f|F|false|FALSE|False) refuse ${shQuote(LEGACY_REFUSED)} ;; esac
+  fi
 fi
 ${
   check === ''
