@@ -209,6 +209,15 @@ describe('refuseOwnFilesInContexts', () => {
     expect(lines.join('')).toContain(`warn: the secret store ${path.join(ctx(), 'store.db')}`);
   });
 
+  it('refuses a store directory holding the fingerprint key inside the context (exit 4)', () => {
+    fs.writeFileSync(path.join(ctx(), 'fingerprint.key'), 'k');
+
+    const error = thrown(() => check([ctx()], { store: path.join(ctx(), 'store.db') }));
+
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toContain(`the fingerprint key ${path.join(ctx(), 'fingerprint.key')}`);
+  });
+
   it('lets through files beside the context', () => {
     const beside = path.join(dir, 'state');
 

@@ -11,6 +11,7 @@ import { RUN_DIR_PREFIX } from '../materialize/run-dir.js';
 import type { Logger } from '../log.js';
 import { lexists } from '../lexists.js';
 import { physicalPath } from '../physical-path.js';
+import { fingerprintKeyFile } from './fingerprints.js';
 import {
   buildContextSources,
   isLocalContext,
@@ -65,6 +66,19 @@ export function refuseOwnFilesInContexts(
 
   const linksProblem = keyFile === undefined ? undefined : keyLinksProblem(keyFile);
   if (linksProblem !== undefined) logger.warn(linksProblem);
+
+  // With the fingerprints beside it, the fingerprint key lets a copy test guesses at values.
+  const fingerprintKey = own.store && fingerprintKeyFile(path.dirname(physicalPath(own.store)));
+  const keyedContext =
+    fingerprintKey && lexists(fingerprintKey) ? containing(contexts, fingerprintKey) : undefined;
+  if (keyedContext !== undefined) {
+    throw new StoreError(
+      `the fingerprint key ${fingerprintKey} is inside the build context ${keyedContext}: with ` +
+        'the fingerprints beside it, a copy in the image lets anyone test guesses at secret ' +
+        'values; move the store and its directory out of the context (--store or ONA_BUILD_STORE)',
+      'FINGERPRINT_KEY_IN_CONTEXT',
+    );
+  }
 
   const storeContext = own.store === undefined ? undefined : containing(contexts, own.store);
   if (storeContext !== undefined) {

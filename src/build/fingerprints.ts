@@ -21,8 +21,13 @@ export interface FingerprintStore {
   compute(secrets: readonly Secret[]): Fingerprints;
 }
 
+/** The per-installation key, in the state directory next to the store. */
+export function fingerprintKeyFile(stateDir: string): string {
+  return path.join(stateDir, 'fingerprint.key');
+}
+
 export function openFingerprintStore(stateDir: string, buildKey: string[]): FingerprintStore {
-  const key = loadOrCreateKey(path.join(stateDir, 'fingerprint.key'));
+  const key = loadOrCreateKey(fingerprintKeyFile(stateDir));
   const name = createHash('sha256').update(buildKey.join('\0')).digest('hex').slice(0, 32);
   const file = path.join(stateDir, 'fingerprints', `${name}.json`);
 
