@@ -198,6 +198,16 @@ describe('shimScript', () => {
     expect(run(['ps'])).toBe('\nps\n');
   });
 
+  it.each([
+    [['buildx', 'bake', 'default']],
+    [['buildx', '--builder', 'b', 'debug', '--on=error', 'build', '.']],
+  ])('refuses %j, whose builds would get no secrets and no checks', (args) => {
+    const result = refused(args);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('docker buildx bake and buildx debug builds would get');
+  });
+
   it("refuses DOCKER_BUILDKIT=0 for the client's own build only: buildx ignores it", () => {
     const legacy = { DOCKER_BUILDKIT: '0' };
 

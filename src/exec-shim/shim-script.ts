@@ -18,6 +18,10 @@ const LEGACY_REFUSED =
   'DOCKER_BUILDKIT=0 selects the legacy builder, which has no secret mounts: leave it unset ' +
   'under ona-build exec';
 
+const UNHANDLED_REFUSED =
+  'docker buildx bake and buildx debug builds would get neither the stored secrets nor the ' +
+  'checks of ona-build exec: use docker buildx build, or ona-build build';
+
 const ARCHIVE_REFUSED =
   'a build result written to stdout (-o -) would be masked like all output, which corrupts ' +
   'the archive: write it to a file (-o type=tar,dest=FILE), or run ona-build build -o -, ' +
@@ -136,6 +140,7 @@ for arg do
       state=done
       build=yes ;;
     global:buildx|global:builder|global:image) state=$arg ;;
+    buildx:bake|buildx:debug) refuse ${shQuote(UNHANDLED_REFUSED)} ;;
     buildx:--builder) state=skip-buildx ;;
     buildx:-*) ;;
     *) state=done ;;
