@@ -46,6 +46,10 @@ describe('shimScript', () => {
       ['builder', 'build', ...FLAGS, '.'],
     ],
     [
+      ['builder', 'b', '.'],
+      ['builder', 'b', ...FLAGS, '.'],
+    ],
+    [
       ['image', 'build', '.'],
       ['image', 'build', ...FLAGS, '.'],
     ],
@@ -175,6 +179,10 @@ describe('shimScript', () => {
       expect(result.stderr).toContain('tty progress needs a terminal');
     }
     expect(refused(['ps'], { BUILDKIT_PROGRESS: 'tty' }).status).toBe(0);
+    // A --progress flag wins over the variable, as docker has it.
+    expect(refused(['build', '--progress=plain', '.'], { BUILDKIT_PROGRESS: 'tty' }).status).toBe(
+      0,
+    );
   });
 
   it('makes auto progress plain, which a terminal the command made would turn to tty', () => {
@@ -192,14 +200,15 @@ describe('shimScript', () => {
 
     expect(run(['build', '.'])).toBe('plain\nbuild\n.\n');
     expect(run(['build', '.'], { BUILDKIT_PROGRESS: 'auto' })).toBe('plain\nbuild\n.\n');
-    expect(run(['build', '--progress', 'auto', '.'])).toBe('plain\nbuild\n--progress\nplain\n.\n');
-    expect(run(['build', '--progress=auto', '.'])).toBe('plain\nbuild\n--progress=plain\n.\n');
-    expect(run(['build', '--progress=quiet', '.'])).toBe('plain\nbuild\n--progress=quiet\n.\n');
+    // A flag wins over the variable, and is passed as it is (plain would clash with -q).
+    expect(run(['build', '-q', '--progress=auto', '.'])).toBe('\nbuild\n-q\n--progress=auto\n.\n');
     expect(run(['ps'])).toBe('\nps\n');
   });
 
   it.each([
     [['buildx', 'bake', 'default']],
+    [['builder', 'bake']],
+    [['bake', '--progress=plain']],
     [['buildx', '--builder', 'b', 'debug', '--on=error', 'build', '.']],
   ])('refuses %j, whose builds would get no secrets and no checks', (args) => {
     const result = refused(args);

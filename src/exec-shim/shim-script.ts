@@ -97,18 +97,13 @@ previous=
 output_next=no
 own=0
 classic=no
+progress_flag=no
 for arg do
   shift
-  # auto would pick tty on a terminal the command made (script -c), whose rows cut secrets.
-  if [ $build = yes ]; then
-    case $previous:$arg in
-      --progress:auto) arg=plain ;;
-      *:--progress=auto) arg=--progress=plain ;;
-    esac
-  fi
   set -- "$@" "$arg"
   if [ $build = yes ]; then
     own=$((own + 1))
+    case $arg in --progress|--progress=*) progress_flag=yes ;; esac
     case $previous:$arg in --progress:rawjson|*:--progress=rawjson) rawjson ;; esac
     case $previous:$arg in --progress:tty|*:--progress=tty) tty ;; esac
     if [ $output_next = yes ]; then output_next=no; output "$arg"
@@ -134,29 +129,32 @@ for arg do
     global:--log-level|global:--tlscacert|global:--tlscert|global:--tlskey)
       state=skip-global ;;
     global:-*) ;;
-    global:build|buildx:build|buildx:b|builder:build|image:build)
+    global:build|buildx:build|buildx:b|builder:build|builder:b|image:build)
       [ $state = buildx ] || classic=yes
       set -- "$@" ${flags}
       state=done
       build=yes ;;
     global:buildx|global:builder|global:image) state=$arg ;;
-    buildx:bake|buildx:debug) refuse ${shQuote(UNHANDLED_REFUSED)} ;;
+    global:bake|buildx:bake|buildx:debug|builder:bake|builder:debug)
+      refuse ${shQuote(UNHANDLED_REFUSED)} ;;
     buildx:--builder) state=skip-buildx ;;
     buildx:-*) ;;
     *) state=done ;;
   esac
 done
-if [ $build = yes ]; then
+if [ $build = yes ] && [ $progress_flag = no ]; then
+  # The variable counts only without a --progress flag, which wins over it. Its default, auto,
+  # would pick tty on a terminal the command made (script -c), whose rows cut secrets.
   case \${BUILDKIT_PROGRESS:-auto} in
     rawjson) rawjson ;;
     tty) tty ;;
     auto) export BUILDKIT_PROGRESS=plain ;;
   esac
-  # Only the docker client's own build reads it; buildx always uses BuildKit.
-  if [ $classic = yes ]; then
-    # What Go's ParseBool reads as false.
-    case \${DOCKER_BUILDKIT:-} in 0|f|F|false|FALSE|False) refuse ${shQuote(LEGACY_REFUSED)} ;; esac
-  fi
+fi
+# Only the docker client's own build reads it (false as Go's ParseBool reads it); buildx always
+# uses BuildKit.
+if [ $classic = yes ]; then
+  case \${DOCKER_BUILDKIT:-} in 0|f|F|false|FALSE|False) refuse ${shQuote(LEGACY_REFUSED)} ;; esac
 fi
 ${
   check === ''
