@@ -81,6 +81,15 @@ describe('checkShimBuild', () => {
     expect(thrown(() => check(['-f', keyFile, path.join(dir, 'ctx')])).exitCode).toBe(5);
   });
 
+  it('says a directory without its manifest is no exec run (exit 5), with no stack trace', () => {
+    fs.rmSync(path.join(runDir, 'exec-check.json'));
+
+    const error = thrown(() => check(['.']));
+
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toContain(`exec-check: ${runDir} holds no readable exec-check.json`);
+  });
+
   it('checks every word that may be the context when it cannot tell which is', () => {
     const ctx = path.join(dir, 'ctx');
 

@@ -12,7 +12,8 @@ import { readBuildArgs } from '../build/build-args.js';
 import { refuseOwnFilesInContexts, type OwnFiles } from '../build/context-guard.js';
 import { readPassthrough, splitFlag } from '../build/passthrough.js';
 import { describeArgument } from '../build/preflight.js';
-import { SecretError, UsageError } from '../errors.js';
+import { describeErrno } from '../errno.js';
+import { MaterializeError, SecretError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { writeFileExclusive } from '../materialize/run-dir.js';
 import { Redactor, type MaskSource } from '../redact/index.js';
@@ -38,9 +39,7 @@ export function checkShimBuild(
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): void {
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(runDir, MANIFEST), 'utf8'),
-  ) as CheckManifest;
+  const manifest = readManifest(runDir);
   const redactor = new Redactor();
   redactor.add(storedValues(manifest));
 
@@ -85,6 +84,19 @@ function refuseSecretArguments(
       `build argument ${name} takes the value of the variable ${name}, which holds a stored ` +
         "secret's value: build arguments are recorded in the image; mount the secret instead",
       'SECRET_BUILD_ARG',
+    );
+  }
+}
+
+function readManifest(runDir: string): CheckManifest {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(runDir, MANIFEST), 'utf8')) as CheckManifest;
+  } catch (error) {
+    const why = error instanceof SyntaxError ? 'not JSON' : describeErrno(error);
+    throw new MaterializeError(
+      `exec-check: ${runDir} holds no readable ${MANIFEST} (${why}): it is not the run ` +
+        'directory of a live ona-build exec, or its files were removed',
+      'NO_EXEC_RUN',
     );
   }
 }
