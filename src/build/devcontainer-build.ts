@@ -5,6 +5,7 @@
 import { OnaBuildError } from '../errors.js';
 import { resolveDevcontainer, toBuildxArgs, type ImagePlan } from '../devcontainer/index.js';
 import type { DockerClient, RegistryAuth } from '../docker/docker-client.js';
+import type { Secret } from '../secrets/model.js';
 import { registryOfImage } from '../secrets/registry-host.js';
 import { resolveSecrets } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -22,11 +23,18 @@ export interface DevcontainerBuildOptions extends Omit<BuildOptions, 'passthroug
 }
 
 export async function runDevcontainerBuild(options: DevcontainerBuildOptions): Promise<number> {
-  const plan = resolveDevcontainer({
-    workspaceFolder: options.workspaceFolder,
-    configFile: options.configFile,
-    env: options.env,
-  });
+  let plan;
+  try {
+    plan = resolveDevcontainer({
+      workspaceFolder: options.workspaceFolder,
+      configFile: options.configFile,
+      env: options.env,
+    });
+  } catch (error) {
+    // The error names the paths given, where a value may have been typed: masked first.
+    await maskValues(options).catch(() => undefined);
+    throw error;
+  }
   if (plan.kind === 'unsupported') throw new OnaBuildError(plan.message, 'UNSUPPORTED', 2);
 
   for (const warning of plan.warnings) options.logger.warn(`${plan.configFile}: ${warning}`);
@@ -48,15 +56,21 @@ export async function runDevcontainerBuild(options: DevcontainerBuildOptions): P
   return runBuild({ ...options, passthrough });
 }
 
-async function pullImage(plan: ImagePlan, options: DevcontainerBuildOptions): Promise<number> {
+/** The build's secrets, registered with the redactor before anything can print them. */
+async function maskValues(options: DevcontainerBuildOptions): Promise<Secret[]> {
   const { secrets } = await resolveSecrets(options.source, options.principal, 'build');
+  options.redactor.add(
+    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
+  );
+  return secrets;
+}
+
+async function pullImage(plan: ImagePlan, options: DevcontainerBuildOptions): Promise<number> {
+  const secrets = await maskValues(options);
   if (secrets.length === 0) warnNoSecrets(options.principal, options.logger);
   const host = registryOfImage(plan.image);
   const credential = secrets.find((s) => s.type === 'registry' && s.registry?.host === host);
 
-  options.redactor.add(
-    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
-  );
   const auth: RegistryAuth | undefined = credential && {
     username: credential.registry!.username,
     serveraddress: host,

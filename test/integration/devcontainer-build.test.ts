@@ -78,6 +78,19 @@ describe.runIf(requireEngine())('ona-build devcontainer build', () => {
     expect(leftovers(sandbox.runtimeDir)).toEqual([]);
   });
 
+  it.each(['--workspace-folder', '--config'])(
+    'masks a stored value typed as %s in the error that names the path',
+    async (option) => {
+      const typed = sandbox.canary.toString();
+      const args = ['devcontainer', 'build', ...PROJECT, option, typed];
+      const run = await runCli(sandbox, args.concat(option === '--config' ? ['.'] : []));
+
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('***');
+      expect(run.raw.includes(sandbox.canary)).toBe(false);
+    },
+  );
+
   it('only says what it would pull for an image configuration with --dry-run', async () => {
     const args = ['--workspace-folder', 'fixtures/devcontainer-build/image', '--dry-run'];
     const run = await runCli(sandbox, ['devcontainer', 'build', ...PROJECT, ...args, '-t', 'x']);
