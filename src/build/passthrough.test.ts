@@ -118,8 +118,7 @@ describe('checkLocalContext', () => {
   });
 
   it.each([
-    '.',
-    '/',
+    'fixtures/bench',
     '-',
     'https://github.com/acme/web.git#main',
     'git://example.com/web',
@@ -127,6 +126,13 @@ describe('checkLocalContext', () => {
     'github.com/acme/web',
   ])('accepts %s', (context) => {
     expect(() => checkLocalContext(info(context))).not.toThrow();
+  });
+
+  it('refuses a local context without a Dockerfile when no -f names one', () => {
+    expect(() => checkLocalContext(info('/'))).toThrow(
+      'the build context / has no Dockerfile: add one, or name it with -f',
+    );
+    expect(() => checkLocalContext({ ...info('/'), dockerfile: '-' })).not.toThrow();
   });
 
   it('refuses a Dockerfile named with -f that is missing or a directory', () => {

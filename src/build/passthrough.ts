@@ -77,6 +77,11 @@ export function checkLocalContext(info: PassthroughInfo): void {
   if (info.dockerfile !== undefined && info.dockerfile !== '-' && !isFile(info.dockerfile)) {
     throw new UsageError(`the Dockerfile ${info.dockerfile} (-f) does not exist or is no file`);
   }
+  if (info.dockerfile === undefined && !isFile(`${info.context}${path.sep}Dockerfile`)) {
+    throw new UsageError(
+      `the build context ${info.context} has no Dockerfile: add one, or name it with -f`,
+    );
+  }
 }
 
 function isFile(file: string): boolean {
