@@ -43,6 +43,8 @@ export function toJson(secret: SecretMeta): Record<string, unknown> {
     name: secret.name,
     type: secret.type,
     scope: secret.scope,
+    // What the table's TARGET column shows: the variable, the file, or the registry.
+    env: secret.type === 'env' ? secret.name : undefined,
     mount: secret.mount,
     registry: secret.registry,
     updatedAt: secret.updatedAt,

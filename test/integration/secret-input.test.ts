@@ -191,6 +191,18 @@ describe('secret set input', () => {
     expect(run.stderr).toContain('no secrets are stored for organization acmee');
   });
 
+  it('gives each secret its target in JSON, as the table does: env, mount or registry', async () => {
+    await runCli(sandbox, ['secret', 'set', 'JSON_ENV', ...ORG], { input: 'json-env-value-1' });
+
+    const run = await runCli(sandbox, ['secret', 'resolve', ...ORG, '--project', 'p', '--json']);
+    const secrets = (JSON.parse(run.stdout) as { secrets: Record<string, unknown>[] }).secrets;
+
+    expect(secrets.find((secret) => secret.name === 'JSON_ENV')).toMatchObject({
+      type: 'env',
+      env: 'JSON_ENV',
+    });
+  });
+
   it('resolves an organization and project without secrets as empty, saying so', async () => {
     await runCli(sandbox, ['secret', 'set', 'ANY', ...ORG], { input: 'some-value-123' });
 
