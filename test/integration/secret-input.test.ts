@@ -191,7 +191,7 @@ describe('secret set input', () => {
     expect(run.stderr).toContain('no secrets are stored for organization acmee');
   });
 
-  it('gives each secret its target in JSON, as the table does: env, mount or registry', async () => {
+  it('gives each secret its target in JSON, as the table does', async () => {
     await runCli(sandbox, ['secret', 'set', 'JSON_ENV', ...ORG], { input: 'json-env-value-1' });
 
     const run = await runCli(sandbox, ['secret', 'resolve', ...ORG, '--project', 'p', '--json']);
