@@ -5,6 +5,7 @@
 import { OnaBuildError } from '../errors.js';
 import { resolveDevcontainer, toBuildxArgs, type ImagePlan } from '../devcontainer/index.js';
 import type { DockerClient, RegistryAuth } from '../docker/docker-client.js';
+import { maskSourcesOf } from '../secrets/mask-sources.js';
 import type { Secret } from '../secrets/model.js';
 import { registryOfImage } from '../secrets/registry-host.js';
 import { resolveSecrets } from '../secrets/resolve.js';
@@ -59,9 +60,7 @@ export async function runDevcontainerBuild(options: DevcontainerBuildOptions): P
 /** The build's secrets, registered with the redactor before anything can print them. */
 async function maskValues(options: DevcontainerBuildOptions): Promise<Secret[]> {
   const { secrets } = await resolveSecrets(options.source, options.principal, 'build');
-  options.redactor.add(
-    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
-  );
+  options.redactor.add(maskSourcesOf(secrets));
   return secrets;
 }
 

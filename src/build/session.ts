@@ -11,6 +11,7 @@ import { createRunDir, type RunDir } from '../materialize/run-dir.js';
 import { sweepStaleRunDirs } from '../materialize/sweep.js';
 import { candidateRoots, chooseTempRoot, type TempRoot } from '../materialize/temp-root.js';
 import type { Redactor } from '../redact/index.js';
+import { maskSourcesOf } from '../secrets/mask-sources.js';
 import { MAX_SECRET_BYTES, type Secret } from '../secrets/model.js';
 import { describeOverride, type Override } from '../secrets/precedence.js';
 import { resolveSecrets, scopesFor, type Principal } from '../secrets/resolve.js';
@@ -134,13 +135,7 @@ export async function writeRunFiles(
 
 /** Registers every value before anything else can print it; warns about unmaskable ones. */
 function registerMasks(redactor: Redactor, secrets: readonly Secret[], logger: Logger): void {
-  const skipped = redactor.add(
-    secrets.map((secret) => ({
-      id: secret.name,
-      value: secret.value,
-      registryUser: secret.registry?.username,
-    })),
-  );
+  const skipped = redactor.add(maskSourcesOf(secrets));
   for (const { id } of skipped) {
     const scope = secrets.find((secret) => secret.name === id)?.scope;
     const where = scope === undefined ? '' : ` (${describeScope(scope)})`;

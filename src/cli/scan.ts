@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 
 import { LeakFoundError, SecretError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { maskSourcesOf } from '../secrets/mask-sources.js';
 import type { Secret } from '../secrets/model.js';
 import { scopesFor, type Principal } from '../secrets/resolve.js';
 import { describeScope } from '../secrets/validate.js';
@@ -27,9 +28,7 @@ export const handler = withContext<ArgsOf<typeof builder>>(async (args, context)
   const secrets = await context.openSource().read(scopesFor(principal, 'build'));
   refuseEmptyScopes(principal, secrets);
   warnEmptyProject(principal, secrets, context.logger);
-  context.redactor.add(
-    secrets.map((s) => ({ id: s.name, value: s.value, registryUser: s.registry?.username })),
-  );
+  context.redactor.add(maskSourcesOf(secrets));
 
   const scan = await import('../scan/index.js');
   const report = await scan.scanImage({

@@ -3,7 +3,7 @@
 // they touch as masks first, so such a line shows `***`, and `secret set` can refuse the name.
 
 import { Redactor, type MaskSource } from '../redact/index.js';
-
+import { maskSourcesOf } from '../secrets/mask-sources.js';
 import type { Scope } from '../secrets/model.js';
 import type { SecretSource } from '../secrets/source.js';
 
@@ -26,11 +26,7 @@ export async function maskStoredValues(
   const stored = new Redactor();
   let values: MaskSource[];
   try {
-    values = (await source.read(scopes)).map((secret) => ({
-      id: secret.name,
-      value: secret.value,
-      registryUser: secret.registry?.username,
-    }));
+    values = maskSourcesOf(await source.read(scopes));
   } catch {
     return stored;
   }
